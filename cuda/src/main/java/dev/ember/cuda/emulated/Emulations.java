@@ -1,0 +1,32 @@
+package dev.ember.cuda.emulated;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Every kernel emulation, by entry-point name. */
+public final class Emulations {
+    private static final List<Supplier<Map<String, KernelEmulation>>> FAMILIES = List.of(
+            FillEmulation::emulations);
+
+    private static final Map<String, KernelEmulation> ALL = index();
+
+    private Emulations() {}
+
+    public static Map<String, KernelEmulation> all() {
+        return ALL;
+    }
+
+    private static Map<String, KernelEmulation> index() {
+        Map<String, KernelEmulation> map = new HashMap<>();
+        for (Supplier<Map<String, KernelEmulation>> family : FAMILIES) {
+            for (Map.Entry<String, KernelEmulation> e : family.get().entrySet()) {
+                if (map.put(e.getKey(), e.getValue()) != null) {
+                    throw new IllegalStateException("emulation " + e.getKey() + " is registered twice");
+                }
+            }
+        }
+        return Map.copyOf(map);
+    }
+}

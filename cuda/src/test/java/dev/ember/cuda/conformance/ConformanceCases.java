@@ -1,0 +1,18 @@
+package dev.ember.cuda.conformance;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every conformance case, by family. */
+public final class ConformanceCases {
+    /** Sizes every case runs at: empty, one, around a warp and a block, and a large odd size. */
+    public static final int[] SIZES = {0, 1, 31, 32, 33, 255, 256, 257, 1_000_003};
+
+    private ConformanceCases() {}
+
+    public static List<ConformanceCase> all() {
+        List<ConformanceCase> all = new ArrayList<>();
+        all.addAll(FillConformance.cases());
+        return all;
+    }
+}
