@@ -13,15 +13,19 @@ import sun.misc.Unsafe;
  */
 public final class EmulatedMemory {
     private static final Unsafe UNSAFE = MemoryUtil.UNSAFE;
-    /** Fresh allocations are filled with this byte: device memory is uninitialized. */
-    static final byte POISON = (byte) 0xCD;
+    /**
+     * Fresh allocations are filled with a byte that changes from one allocation to the next: device
+     * memory is uninitialized, and a kernel contract that reads memory nobody wrote then gives
+     * different answers on repeated runs, which the conformance checks catch.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger poison = new java.util.concurrent.atomic.AtomicInteger(0xCD);
 
     /** Live allocations: start address → size. Also covers pinned host buffers. */
     private final ConcurrentSkipListMap<Long, Long> regions = new ConcurrentSkipListMap<>();
 
     long allocate(long bytes) {
         long address = UNSAFE.allocateMemory(Math.max(1, bytes));
-        UNSAFE.setMemory(address, Math.max(1, bytes), POISON);
+        UNSAFE.setMemory(address, Math.max(1, bytes), (byte) poison.addAndGet(0x3B));
         regions.put(address, bytes);
         return address;
     }

@@ -1,0 +1,20 @@
+package dev.ember.shims;
+
+/**
+ * What differs between the Spark lines Ember supports, behind one interface. Each line has one
+ * implementation in its own module ({@code shims/sparkXY}), registered as a {@link
+ * java.util.ServiceLoader} provider; {@link ShimLoader} picks the one that matches the running Spark.
+ * Code outside the shims never tests Spark's version itself.
+ */
+public interface SparkShims {
+    /** The Spark line this implementation is for, e.g. {@code 3.5}. */
+    String sparkLine();
+
+    /** Whether this implementation supports the given full Spark version, e.g. {@code 3.5.9}. */
+    default boolean supports(String sparkVersion) {
+        return sparkVersion.equals(sparkLine()) || sparkVersion.startsWith(sparkLine() + ".");
+    }
+
+    /** Whether ANSI mode is on by default in this Spark line (it changes overflow and cast semantics). */
+    boolean ansiEnabledByDefault();
+}
