@@ -14,6 +14,13 @@ if ! command -v nvcc >/dev/null 2>&1; then
 fi
 
 mkdir -p "$out" "$work"
+# A change of targets or of nvcc invalidates every fatbin.
+stamp="$work/build.stamp"
+want="archs=$archs nvcc=$(nvcc --version | tail -n1)"
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+  rm -f "$out"/*.fatbin "$work"/*.ptxas.txt "$work"/*.ptx
+  echo "$want" > "$stamp"
+fi
 first=${archs%% *}
 gencode=()
 for a in $archs; do gencode+=(-gencode "arch=compute_${a},code=sm_${a}"); done
