@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 public final class Emulations {
     private static final List<Supplier<Map<String, KernelEmulation>>> FAMILIES = List.of(
             ScanEmulation::emulations,
+            CompactEmulation::emulations,
             FillEmulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();
