@@ -12,6 +12,8 @@ import java.util.Optional;
  */
 public final class KernelCatalog {
     private static final List<KernelFamily> FAMILIES = List.of(
+            ScanKernels.FAMILY,
+            CompactKernels.FAMILY,
             FillKernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();

@@ -12,6 +12,8 @@ public final class ConformanceCases {
 
     public static List<ConformanceCase> all() {
         List<ConformanceCase> all = new ArrayList<>();
+        all.addAll(ScanConformance.cases());
+        all.addAll(CompactConformance.cases());
         all.addAll(FillConformance.cases());
         return all;
     }
