@@ -8,6 +8,10 @@ import java.util.function.Supplier;
 /** Every kernel emulation, by entry-point name. */
 public final class Emulations {
     private static final List<Supplier<Map<String, KernelEmulation>>> FAMILIES = List.of(
+            GatherEmulation::emulations,
+            ScatterEmulation::emulations,
+            CopyEmulation::emulations,
+            BitmapEmulation::emulations,
             FillEmulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();

@@ -12,6 +12,10 @@ import java.util.Optional;
  */
 public final class KernelCatalog {
     private static final List<KernelFamily> FAMILIES = List.of(
+            GatherKernels.FAMILY,
+            ScatterKernels.FAMILY,
+            CopyKernels.FAMILY,
+            BitmapKernels.FAMILY,
             FillKernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();
