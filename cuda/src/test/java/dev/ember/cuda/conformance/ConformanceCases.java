@@ -12,6 +12,10 @@ public final class ConformanceCases {
 
     public static List<ConformanceCase> all() {
         List<ConformanceCase> all = new ArrayList<>();
+        all.addAll(GatherConformance.cases());
+        all.addAll(ScatterConformance.cases());
+        all.addAll(CopyConformance.cases());
+        all.addAll(BitmapConformance.cases());
         all.addAll(FillConformance.cases());
         return all;
     }
