@@ -10,6 +10,10 @@ public final class Emulations {
     private static final List<Supplier<Map<String, KernelEmulation>>> FAMILIES = List.of(
             ScanEmulation::emulations,
             CompactEmulation::emulations,
+            GatherEmulation::emulations,
+            ScatterEmulation::emulations,
+            CopyEmulation::emulations,
+            BitmapEmulation::emulations,
             FillEmulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();

@@ -14,6 +14,10 @@ public final class KernelCatalog {
     private static final List<KernelFamily> FAMILIES = List.of(
             ScanKernels.FAMILY,
             CompactKernels.FAMILY,
+            GatherKernels.FAMILY,
+            ScatterKernels.FAMILY,
+            CopyKernels.FAMILY,
+            BitmapKernels.FAMILY,
             FillKernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();

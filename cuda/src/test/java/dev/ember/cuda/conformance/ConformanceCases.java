@@ -14,6 +14,10 @@ public final class ConformanceCases {
         List<ConformanceCase> all = new ArrayList<>();
         all.addAll(ScanConformance.cases());
         all.addAll(CompactConformance.cases());
+        all.addAll(GatherConformance.cases());
+        all.addAll(ScatterConformance.cases());
+        all.addAll(CopyConformance.cases());
+        all.addAll(BitmapConformance.cases());
         all.addAll(FillConformance.cases());
         return all;
     }

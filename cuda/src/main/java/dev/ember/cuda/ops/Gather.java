@@ -1,0 +1,138 @@
+package dev.ember.cuda.ops;
+
+import static dev.ember.cuda.ops.Bitmaps.checkCount;
+import static dev.ember.cuda.ops.Bitmaps.requireAddress;
+import static java.util.Objects.requireNonNull;
+
+import dev.ember.cuda.Device;
+import dev.ember.cuda.DeviceBuffer;
+import dev.ember.cuda.Stream;
+import dev.ember.cuda.kernel.GatherKernels;
+import dev.ember.cuda.kernel.KernelArgs;
+import dev.ember.cuda.kernel.LaunchConfig;
+
+/**
+ * Gathers fixed-width elements by a map: {@code out[i] = src[map[i]]}. A map entry outside
+ * {@code [0, srcRows)} (-1 by convention, e.g. the unmatched side of an outer join) or pointing at a
+ * null source row gives a null output row whose data is 0. The output validity bitmap is always
+ * written ({@link Bitmaps#bitmapBytes} bytes, bits past {@code n} are 0).
+ *
+ * <p>The output's null count is not computed: a gather stays asynchronous, and callers that need the
+ * count ask {@link Bitmaps#nullCount} for it (one more kernel and a synchronization).
+ */
+public final class Gather {
+    private Gather() {}
+
+    /** The element type of a gather map. */
+    public enum MapType {
+        INT32(4),
+        INT64(8);
+
+        private final int width;
+
+        MapType(int width) {
+            this.width = width;
+        }
+
+        /** Bytes per map entry. */
+        public int width() {
+            return width;
+        }
+    }
+
+    /** The data and validity of a gathered column; closing it closes both. */
+    public record Gathered(DeviceBuffer data, DeviceBuffer validity) implements AutoCloseable {
+        public Gathered {
+            requireNonNull(data, "data is null");
+            requireNonNull(validity, "validity is null");
+        }
+
+        @Override
+        public void close() {
+            try (validity) {
+                data.close();
+            }
+        }
+    }
+
+    /**
+     * Queues the gather of {@code n} rows into caller-provided memory.
+     *
+     * @param src source data: {@code srcRows} elements of {@code width} bytes (1, 2, 4 or 8; floating
+     *     point data uses its width)
+     * @param srcValidity the source's validity bitmap, or 0 when every source row is valid
+     * @param map {@code n} entries of {@code mapType}
+     * @param out {@code n * width} bytes, not overlapping the inputs
+     * @param outValidity {@link Bitmaps#bitmapBytes}{@code (n)} bytes, 4-byte aligned
+     */
+    public static void gatherInto(Device device, long src, long srcValidity, long srcRows, int width, long map,
+            MapType mapType, long n, long out, long outValidity, Stream stream) {
+        requireNonNull(device, "device is null");
+        requireNonNull(mapType, "mapType is null");
+        requireNonNull(stream, "stream is null");
+        String kernel = GatherKernels.name(mapType.width(), width);
+        checkCount(n);
+        if (srcRows < 0) {
+            throw new IllegalArgumentException("source row count must be >= 0, not " + srcRows);
+        }
+        if (n == 0) {
+            return;
+        }
+        requireAddress(map, "map");
+        requireAddress(out, "out");
+        requireAddress(outValidity, "outValidity");
+        if ((outValidity & 3) != 0) {
+            throw new IllegalArgumentException("outValidity must be 4-byte aligned (the kernel stores 32-bit words)");
+        }
+        KernelArgs args = KernelArgs.create().ptr(out).ptr(outValidity).ptr(src).ptr(srcValidity).i64(srcRows)
+                .ptr(map).i64(n);
+        // One thread per row, rows rounded up to whole 64-bit validity words.
+        long rows = Bitmaps.bitmapBytes(n) * 8;
+        device.kernel(kernel).launch(LaunchConfig.gridStride(rows, device.multiProcessorCount()), args, stream);
+    }
+
+    /**
+     * Gathers {@code n} rows into new buffers.
+     *
+     * @param srcValidity the source's validity bitmap, or null when every source row is valid
+     */
+    public static Gathered gather(Device device, DeviceBuffer src, DeviceBuffer srcValidity, long srcRows, int width,
+            DeviceBuffer map, MapType mapType, long n, Stream stream) {
+        requireNonNull(device, "device is null");
+        requireNonNull(src, "src is null");
+        requireNonNull(map, "map is null");
+        requireNonNull(mapType, "mapType is null");
+        GatherKernels.name(mapType.width(), width);
+        checkCount(n);
+        checkFits(src, srcRows, width, "src");
+        if (srcValidity != null && srcValidity.size() < (srcRows + 7) / 8) {
+            throw new IllegalArgumentException(srcValidity + " is too small for the validity of " + srcRows + " rows");
+        }
+        checkFits(map, n, mapType.width(), "map");
+        DeviceBuffer data = device.allocate(n * width, stream);
+        try {
+            DeviceBuffer validity = device.allocate(Bitmaps.bitmapBytes(n), stream);
+            try {
+                gatherInto(device, src.address(), srcValidity == null ? 0 : srcValidity.address(), srcRows, width,
+                        map.address(), mapType, n, data.address(), validity.address(), stream);
+                return new Gathered(data, validity);
+            } catch (RuntimeException | Error e) {
+                validity.close();
+                throw e;
+            }
+        } catch (RuntimeException | Error e) {
+            data.close();
+            throw e;
+        }
+    }
+
+    static void checkFits(DeviceBuffer buffer, long elements, int width, String what) {
+        if (elements < 0) {
+            throw new IllegalArgumentException(what + " element count must be >= 0, not " + elements);
+        }
+        if (buffer.size() < elements * width) {
+            throw new IllegalArgumentException(what + " " + buffer + " is too small for " + elements + " elements of "
+                    + width + " bytes");
+        }
+    }
+}
