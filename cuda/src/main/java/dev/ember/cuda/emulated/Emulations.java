@@ -8,7 +8,9 @@ import java.util.function.Supplier;
 /** Every kernel emulation, by entry-point name. */
 public final class Emulations {
     private static final List<Supplier<Map<String, KernelEmulation>>> FAMILIES = List.of(
-            FillEmulation::emulations);
+            FillEmulation::emulations,
+            CastEmulation::emulations,
+            HashEmulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();
 

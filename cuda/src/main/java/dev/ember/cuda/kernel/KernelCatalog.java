@@ -12,7 +12,9 @@ import java.util.Optional;
  */
 public final class KernelCatalog {
     private static final List<KernelFamily> FAMILIES = List.of(
-            FillKernels.FAMILY);
+            FillKernels.FAMILY,
+            CastKernels.FAMILY,
+            HashKernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();
 

@@ -13,6 +13,8 @@ public final class ConformanceCases {
     public static List<ConformanceCase> all() {
         List<ConformanceCase> all = new ArrayList<>();
         all.addAll(FillConformance.cases());
+        all.addAll(CastConformance.cases());
+        all.addAll(HashConformance.cases());
         return all;
     }
 }
