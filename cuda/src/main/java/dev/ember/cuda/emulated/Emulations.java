@@ -8,13 +8,15 @@ import java.util.function.Supplier;
 /** Every kernel emulation, by entry-point name. */
 public final class Emulations {
     private static final List<Supplier<Map<String, KernelEmulation>>> FAMILIES = List.of(
+            FillEmulation::emulations,
             ScanEmulation::emulations,
             CompactEmulation::emulations,
             GatherEmulation::emulations,
             ScatterEmulation::emulations,
             CopyEmulation::emulations,
             BitmapEmulation::emulations,
-            FillEmulation::emulations);
+            CastEmulation::emulations,
+            HashEmulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();
 

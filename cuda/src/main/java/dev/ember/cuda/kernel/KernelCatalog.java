@@ -12,13 +12,15 @@ import java.util.Optional;
  */
 public final class KernelCatalog {
     private static final List<KernelFamily> FAMILIES = List.of(
+            FillKernels.FAMILY,
             ScanKernels.FAMILY,
             CompactKernels.FAMILY,
             GatherKernels.FAMILY,
             ScatterKernels.FAMILY,
             CopyKernels.FAMILY,
             BitmapKernels.FAMILY,
-            FillKernels.FAMILY);
+            CastKernels.FAMILY,
+            HashKernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();
 

@@ -19,6 +19,8 @@ public final class ConformanceCases {
         all.addAll(CopyConformance.cases());
         all.addAll(BitmapConformance.cases());
         all.addAll(FillConformance.cases());
+        all.addAll(CastConformance.cases());
+        all.addAll(HashConformance.cases());
         return all;
     }
 }
