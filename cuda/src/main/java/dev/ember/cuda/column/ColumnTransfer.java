@@ -73,7 +73,8 @@ public final class ColumnTransfer implements AutoCloseable {
     /** A new device column holding {@code host}'s values and nulls; {@code host} stays the caller's. */
     public Column toDevice(HostColumn host, Stream stream) {
         requireNonNull(host, "host is null");
-        try (Table table = toDevice(HostTable.of(host.rowCount(), List.of(host.incRef())), stream)) {
+        try (HostTable single = HostTable.of(host.rowCount(), List.of(host.incRef()));
+                Table table = toDevice(single, stream)) {
             return table.column(0).incRef();
         }
     }

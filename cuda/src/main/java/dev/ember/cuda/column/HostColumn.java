@@ -73,7 +73,8 @@ public final class HostColumn extends RefCountedResource {
             }
             int nulls = 0;
             if (validity != null) {
-                if (validity == data) {
+                // Empty buffers may be one shared instance; real ones must differ.
+                if (validity == data && data.capacity() > 0) {
                     throw new IllegalArgumentException("data and validity must be different buffers");
                 }
                 long bitmapBytes = Bitmaps.minimumBytes(rowCount);
