@@ -23,6 +23,8 @@ public final class LeakTracker {
     private static final AtomicLong IDS = new AtomicLong();
     private static final AtomicLong LEAKS = new AtomicLong();
     private static final Map<Long, Entry> LIVE = new ConcurrentHashMap<>();
+    /** The release handles of live resources; they never reference the owner, so the cleaner still works. */
+    private static final Map<Long, State> STATES = new ConcurrentHashMap<>();
     private static volatile boolean trackStacks = Boolean.getBoolean("ember.memory.trackStacks");
 
     private LeakTracker() {}
@@ -69,11 +71,24 @@ public final class LeakTracker {
         return IDS.get();
     }
 
+    /**
+     * Releases a live resource whose owner failed to close it, as the cleaner would: for leak checks
+     * in tests, so later tests start clean. The owner must not be used afterwards; closing it later
+     * is harmless. Not counted in {@link #leaksDetected()}.
+     *
+     * @return whether the resource was still live
+     */
+    public static boolean forceRelease(long id) {
+        State state = STATES.get(id);
+        return state != null && state.releaseOnce() != null;
+    }
+
     static Registration register(Object owner, ResourceKind kind, long bytes, String description, Runnable release) {
         long id = IDS.incrementAndGet();
         Entry entry = new Entry(id, kind, bytes, description, trackStacks ? new Throwable("allocated here") : null);
         LIVE.put(id, entry);
         State state = new State(id, release);
+        STATES.put(id, state);
         Cleaner.Cleanable cleanable = CLEANER.register(owner, state);
         return new Registration(state, cleanable);
     }
@@ -106,6 +121,7 @@ public final class LeakTracker {
             }
             released = true;
             Entry entry = LIVE.remove(id);
+            STATES.remove(id);
             release.run();
             return entry;
         }

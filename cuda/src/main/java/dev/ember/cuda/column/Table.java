@@ -1,0 +1,132 @@
+package dev.ember.cuda.column;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An ordered list of device columns with the same row count. Owns its columns: {@link #of} takes
+ * them over (also when it throws, having closed them), and {@link #close()} closes each. A table
+ * may have no columns but still rows (Spark's batches for {@code count(*)}).
+ */
+public final class Table implements AutoCloseable {
+    private final long rowCount;
+    private final List<Column> columns;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Table(long rowCount, List<Column> columns) {
+        this.rowCount = rowCount;
+        this.columns = columns;
+    }
+
+    /** A table of {@code columns}, which must all have {@code rowCount} rows; takes ownership of them. */
+    public static Table of(long rowCount, List<Column> columns) {
+        requireNonNull(columns, "columns is null");
+        List<Column> copy = new ArrayList<>(columns);
+        try {
+            if (rowCount < 0) {
+                throw new IllegalArgumentException("negative row count " + rowCount);
+            }
+            for (int i = 0; i < copy.size(); i++) {
+                Column c = requireNonNull(copy.get(i), "column " + i + " is null");
+                if (c.rowCount() != rowCount) {
+                    throw new IllegalArgumentException("column " + i + " has " + c.rowCount()
+                            + " rows, but the table has " + rowCount + ": all columns need the same row count");
+                }
+                if (c.isClosed()) {
+                    throw new IllegalStateException("column " + i + " is closed");
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            closeAll(copy, e);
+            throw e;
+        }
+        return new Table(rowCount, List.copyOf(copy));
+    }
+
+    /** A table of one or more columns (the row count is theirs); takes ownership of them. */
+    public static Table of(Column... columns) {
+        requireNonNull(columns, "columns is null");
+        if (columns.length == 0) {
+            throw new IllegalArgumentException("a table without columns needs its row count: use Table.of(rows, List.of())");
+        }
+        return of(columns[0] == null ? 0 : columns[0].rowCount(), java.util.Arrays.asList(columns));
+    }
+
+    private static void closeAll(List<Column> columns, Throwable cause) {
+        for (Column c : columns) {
+            if (c != null && !c.isClosed()) {
+                try {
+                    c.close();
+                } catch (RuntimeException e) {
+                    cause.addSuppressed(e);
+                }
+            }
+        }
+    }
+
+    public long rowCount() {
+        return rowCount;
+    }
+
+    public int columnCount() {
+        return columns.size();
+    }
+
+    /** Column {@code index}, owned by the table (do not close; {@code incRef()} it to keep it longer). */
+    public Column column(int index) {
+        checkOpen();
+        return columns.get(index);
+    }
+
+    /** The columns in order (unmodifiable, owned by the table). */
+    public List<Column> columns() {
+        checkOpen();
+        return columns;
+    }
+
+    /** Total bytes of values and bitmaps on the device. */
+    public long deviceBytes() {
+        long bytes = 0;
+        for (Column c : columns()) {
+            bytes += c.data().size() + (c.hasValidity() ? c.validity().size() : 0);
+        }
+        return bytes;
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the table is closed");
+        }
+    }
+
+    /** Closes every column (each one even if another fails). Closing twice is a bug and throws. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            throw new IllegalStateException("the table is already closed");
+        }
+        RuntimeException first = null;
+        for (Column c : columns) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Table[" + rowCount + " rows, " + columns.size() + " columns]";
+    }
+}
