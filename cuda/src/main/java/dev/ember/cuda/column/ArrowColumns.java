@@ -86,9 +86,9 @@ final class ArrowColumns {
         if (vector.getNullCount() == 0) {
             return null;
         }
-        ArrowBuf copy = HostMemory.allocator().buffer(Bitmaps.allocationBytes(rows));
+        ArrowBuf copy = HostMemory.allocator().buffer(dev.ember.cuda.ops.Bitmaps.bitmapBytes(rows));
         copy.setZero(0, copy.capacity());
-        copy.setBytes(0, vector.getValidityBuffer(), 0, Bitmaps.minimumBytes(rows));
+        copy.setBytes(0, vector.getValidityBuffer(), 0, HostBitmaps.minimumBytes(rows));
         return copy;
     }
 
@@ -157,7 +157,7 @@ final class ArrowColumns {
             data = shareOrCopy(column.dataBuffer(), column.dataBytes(), allocator);
             validity = column.nullCount() == 0
                     ? allocator.getEmpty()
-                    : shareOrCopy(column.validityBuffer(), Bitmaps.minimumBytes(column.rowCount()), allocator);
+                    : shareOrCopy(column.validityBuffer(), HostBitmaps.minimumBytes(column.rowCount()), allocator);
             // The vector takes its own references; ours are dropped below.
             vector.loadFieldBuffers(new ArrowFieldNode(column.rowCount(), column.nullCount()), List.of(validity, data));
             return vector;

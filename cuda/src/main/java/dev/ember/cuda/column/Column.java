@@ -44,7 +44,7 @@ public final class Column implements AutoCloseable {
 
     /**
      * A column over {@code data} (at least {@code rowCount * type.sizeInBytes()} bytes) and {@code
-     * validity} (null for no nulls, else at least {@link Bitmaps#allocationBytes} bytes on the same
+     * validity} (null for no nulls, else at least {@link dev.ember.cuda.ops.Bitmaps#bitmapBytes} bytes on the same
      * device). Takes ownership of both buffers, also when it throws.
      *
      * @param nullCount the number of null rows, or {@link #UNKNOWN_NULL_COUNT}; must be 0 or unknown
@@ -76,7 +76,7 @@ public final class Column implements AutoCloseable {
                 if (validity.device() != data.device()) {
                     throw new IllegalArgumentException("data and validity are on different devices");
                 }
-                long bitmapBytes = Bitmaps.allocationBytes(rowCount);
+                long bitmapBytes = dev.ember.cuda.ops.Bitmaps.bitmapBytes(rowCount);
                 if (validity.size() < bitmapBytes) {
                     throw new IllegalArgumentException(rowCount + " rows need a validity bitmap of " + bitmapBytes
                             + " bytes (whole 64-bit words), but " + validity + " has " + validity.size());

@@ -95,7 +95,7 @@ public final class ColumnTransfer implements AutoCloseable {
                 segments.add(Segment.host(c.dataBuffer().memoryAddress(), d.address(), c.dataBytes()));
                 DeviceBuffer v = null;
                 if (c.nullCount() > 0) {
-                    v = device.allocate(Bitmaps.allocationBytes(rows), stream);
+                    v = device.allocate(dev.ember.cuda.ops.Bitmaps.bitmapBytes(rows), stream);
                     addBitmapSegments(c, v, segments);
                 }
                 validity.add(v);
@@ -138,7 +138,7 @@ public final class ColumnTransfer implements AutoCloseable {
         if (fullBytes > 0) {
             segments.add(Segment.host(address, v.address(), fullBytes));
         }
-        byte[] tail = new byte[(int) (Bitmaps.allocationBytes(rows) - fullBytes)];
+        byte[] tail = new byte[(int) (dev.ember.cuda.ops.Bitmaps.bitmapBytes(rows) - fullBytes)];
         int partialBits = rows & 7;
         if (partialBits != 0) {
             tail[0] = (byte) (c.validityBuffer().getByte(fullBytes) & ((1 << partialBits) - 1));
@@ -180,7 +180,7 @@ public final class ColumnTransfer implements AutoCloseable {
                 segments.add(Segment.host(d.memoryAddress(), c.dataAddress(), c.dataBytes()));
                 ArrowBuf v = null;
                 if (c.hasValidity()) {
-                    long bitmapBytes = Bitmaps.allocationBytes(rows);
+                    long bitmapBytes = dev.ember.cuda.ops.Bitmaps.bitmapBytes(rows);
                     v = allocator.buffer(bitmapBytes);
                     segments.add(Segment.host(v.memoryAddress(), c.validityAddress(), bitmapBytes));
                 }

@@ -77,12 +77,12 @@ public final class HostColumn extends RefCountedResource {
                 if (validity == data && data.capacity() > 0) {
                     throw new IllegalArgumentException("data and validity must be different buffers");
                 }
-                long bitmapBytes = Bitmaps.minimumBytes(rowCount);
+                long bitmapBytes = HostBitmaps.minimumBytes(rowCount);
                 if (validity.capacity() < bitmapBytes) {
                     throw new IllegalArgumentException(rowCount + " rows need a validity bitmap of at least "
                             + bitmapBytes + " bytes, but the buffer has " + validity.capacity());
                 }
-                nulls = (int) (rowCount - Bitmaps.countValid(validity.memoryAddress(), rowCount));
+                nulls = (int) (rowCount - HostBitmaps.countValid(validity.memoryAddress(), rowCount));
             }
             return new HostColumn(type, rowCount, data, validity, nulls);
         } catch (RuntimeException | Error e) {
@@ -119,7 +119,7 @@ public final class HostColumn extends RefCountedResource {
                 writer.write(data, i);
             }
             if (nulls != null) {
-                validity = allocator.buffer(Bitmaps.allocationBytes(rowCount));
+                validity = allocator.buffer(dev.ember.cuda.ops.Bitmaps.bitmapBytes(rowCount));
                 validity.setZero(0, validity.capacity());
                 for (int i = 0; i < rowCount; i++) {
                     if (!nulls[i]) {
@@ -255,7 +255,7 @@ public final class HostColumn extends RefCountedResource {
             throw new IllegalArgumentException(rowCount + " rows of " + type + " are " + dataBytes
                     + " bytes, not " + data.length);
         }
-        if (validity != null && validity.length < Bitmaps.minimumBytes(rowCount)) {
+        if (validity != null && validity.length < HostBitmaps.minimumBytes(rowCount)) {
             throw new IllegalArgumentException(validity.length + " bitmap bytes are too few for " + rowCount + " rows");
         }
         BufferAllocator allocator = HostMemory.allocator();
@@ -264,7 +264,7 @@ public final class HostColumn extends RefCountedResource {
         try {
             dataBuf.setBytes(0, data);
             if (validity != null) {
-                validityBuf = allocator.buffer(Math.max(validity.length, Bitmaps.allocationBytes(rowCount)));
+                validityBuf = allocator.buffer(Math.max(validity.length, dev.ember.cuda.ops.Bitmaps.bitmapBytes(rowCount)));
                 validityBuf.setZero(0, validityBuf.capacity());
                 validityBuf.setBytes(0, validity);
             }
@@ -330,7 +330,7 @@ public final class HostColumn extends RefCountedResource {
 
     public boolean isNull(int row) {
         checkRow(row);
-        return validity != null && !Bitmaps.isValid(validity.memoryAddress(), row);
+        return validity != null && !HostBitmaps.isValid(validity.memoryAddress(), row);
     }
 
     public boolean isValid(int row) {

@@ -126,7 +126,7 @@ class TestColumnTransfer {
         try (ColumnTransfer transfer = ColumnTransfer.create(device, 1000)) {
             int rows = 20_011;
             roundTrip(transfer, type, rows, type.hashCode());
-            long expected = (long) rows * type.sizeInBytes() + Bitmaps.allocationBytes(rows);
+            long expected = (long) rows * type.sizeInBytes() + dev.ember.cuda.ops.Bitmaps.bitmapBytes(rows);
             assertThat(expected).as("many chunks").isGreaterThan(20 * 1000L);
             assertThat(transfer.bytesCopiedToDevice()).isEqualTo(expected);
             assertThat(transfer.bytesCopiedToHost()).isEqualTo(expected);
@@ -204,7 +204,7 @@ class TestColumnTransfer {
         for (DType type : RandomColumns.FIXED_WIDTH_TYPES) {
             HostColumn c = RandomColumns.column(r, type, rows, columns.size() % 2 == 0 ? 0.2 : -1);
             columns.add(c);
-            expectedBytes += c.dataBytes() + (c.nullCount() > 0 ? Bitmaps.allocationBytes(rows) : 0);
+            expectedBytes += c.dataBytes() + (c.nullCount() > 0 ? dev.ember.cuda.ops.Bitmaps.bitmapBytes(rows) : 0);
         }
         try (ColumnTransfer transfer = ColumnTransfer.create(device, 4096);
                 HostTable host = HostTable.of(rows, columns);

@@ -1,6 +1,6 @@
 package dev.ember.cuda.testing;
 
-import dev.ember.cuda.column.Bitmaps;
+import dev.ember.cuda.column.HostBitmaps;
 import dev.ember.cuda.column.DType;
 import dev.ember.cuda.column.HostColumn;
 import java.nio.ByteBuffer;
@@ -81,6 +81,6 @@ public final class RandomColumns {
 
     /** Bytes of the bitmap Ember allocates for {@code rows} rows. */
     public static int bitmapBytes(int rows) {
-        return (int) Bitmaps.allocationBytes(rows);
+        return (int) dev.ember.cuda.ops.Bitmaps.bitmapBytes(rows);
     }
 }
