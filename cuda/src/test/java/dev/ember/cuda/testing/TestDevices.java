@@ -2,12 +2,16 @@ package dev.ember.cuda.testing;
 
 import dev.ember.cuda.Device;
 import dev.ember.cuda.DeviceKind;
+import dev.ember.cuda.DeviceUnavailableException;
+import dev.ember.cuda.Devices;
 import dev.ember.cuda.emulated.EmulatedDevice;
+import java.util.Optional;
 
 /**
- * The device the test suites run on, chosen by {@code -Dember.device=emulated|cuda} (the build sets
- * {@code emulated}; a GPU machine passes {@code cuda}). One device per JVM, never closed: buffers
- * are what tests must close, and the leak check watches those.
+ * The device the test suites run on, chosen by {@code -Dember.device=emulated|cuda|auto} (the build sets
+ * {@code emulated}; a GPU machine passes {@code cuda}; {@code auto} takes the GPU if usable, else the
+ * emulation). One device of each kind per JVM, never closed: buffers are what tests must close, and the
+ * leak check watches those.
  */
 public final class TestDevices {
     /** Pool limit for test devices: large enough for every suite, small enough to catch runaway allocations. */
@@ -15,6 +19,8 @@ public final class TestDevices {
 
     private static Device shared;
     private static Device emulated;
+    private static Device cuda;
+    private static String cudaFailure;
 
     private TestDevices() {}
 
@@ -28,7 +34,9 @@ public final class TestDevices {
         if (shared == null) {
             shared = switch (selectedKind()) {
                 case EMULATED -> emulated();
-                case CUDA, AUTO -> throw new IllegalStateException("the CUDA device is not wired into tests yet");
+                case CUDA -> cuda().orElseThrow(() -> new DeviceUnavailableException(
+                        "-Dember.device=cuda, but the CUDA device cannot be used: " + cudaUnavailableReason()));
+                case AUTO -> cuda().orElseGet(TestDevices::emulated);
             };
         }
         return shared;
@@ -40,5 +48,30 @@ public final class TestDevices {
             emulated = EmulatedDevice.create(POOL_LIMIT);
         }
         return emulated;
+    }
+
+    /**
+     * The CUDA device if this machine has a usable one, whatever was selected (the GPU side of
+     * conformance tests), else empty; {@link #cudaUnavailableReason()} then says why. Opened once.
+     */
+    public static synchronized Optional<Device> cuda() {
+        if (cuda == null && cudaFailure == null) {
+            if (!Devices.cudaStatus().usable()) {
+                cudaFailure = Devices.cudaStatus().reason();
+            } else {
+                try {
+                    cuda = Devices.open(DeviceKind.CUDA, POOL_LIMIT).orElseThrow();
+                } catch (DeviceUnavailableException e) {
+                    cudaFailure = e.getMessage();
+                }
+            }
+        }
+        return Optional.ofNullable(cuda);
+    }
+
+    /** Why {@link #cuda()} is empty (for JUnit assumptions); empty when the CUDA device is usable. */
+    public static synchronized String cudaUnavailableReason() {
+        cuda();
+        return cudaFailure == null ? "" : cudaFailure;
     }
 }
