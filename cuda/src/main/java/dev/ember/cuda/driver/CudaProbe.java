@@ -106,10 +106,6 @@ public final class CudaProbe {
 
     /** Why Ember cannot use this device, or null if it can. */
     static String problem(DeviceInfo info) {
-        if (!KernelResources.present()) {
-            return "this Ember jar was built without nvcc and holds no CUDA kernels; rebuild it on a machine"
-                    + " with the CUDA toolkit (nvcc on the PATH)." + FALLBACK;
-        }
         if (!info.supported()) {
             return String.format(Locale.ROOT, "%s has compute capability %d.%d, and Ember's kernels need %d.%d"
                     + " (Turing) or newer; run on a newer GPU.%s", info.name(), info.major(), info.minor(),
@@ -118,6 +114,11 @@ public final class CudaProbe {
         if (!info.memoryPools()) {
             return info.name() + " does not support stream-ordered memory pools (cuMemAllocAsync), which Ember"
                     + " allocates from; this needs a Linux driver with CUDA 11.2+ and no vGPU restriction." + FALLBACK;
+        }
+        // Checked last: a problem of the GPU itself is the more useful answer.
+        if (!KernelResources.present()) {
+            return "this Ember jar was built without nvcc and holds no CUDA kernels; rebuild it on a machine"
+                    + " with the CUDA toolkit (nvcc on the PATH)." + FALLBACK;
         }
         return null;
     }
