@@ -2,6 +2,7 @@ package dev.ember.cuda.column;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ember.cuda.memory.Closeables;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -92,21 +93,7 @@ public final class HostTable implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             throw new IllegalStateException("the host table is already closed");
         }
-        RuntimeException first = null;
-        for (HostColumn c : columns) {
-            try {
-                c.close();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        Closeables.closeAll(columns);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.ember.cuda.column;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ember.cuda.memory.Closeables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -108,21 +109,7 @@ public final class Table implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             throw new IllegalStateException("the table is already closed");
         }
-        RuntimeException first = null;
-        for (Column c : columns) {
-            try {
-                c.close();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        Closeables.closeAll(columns);
     }
 
     @Override
