@@ -14,23 +14,13 @@ public final class BitmapKernels {
     public static final String FROMBOOL8_B1 = "ember_frombool8_b1";
     public static final String TOBOOL8_B1 = "ember_tobool8_b1";
 
-    public static final KernelFamily FAMILY = new KernelFamily() {
-        @Override
-        public String name() {
-            return "bitmap";
-        }
-
-        @Override
-        public List<KernelSpec> kernels() {
-            return List.of(
-                    KernelSpec.of("bitmap", AND_B1, PTR, PTR, PTR, I64),
-                    KernelSpec.of("bitmap", OR_B1, PTR, PTR, PTR, I64),
-                    KernelSpec.of("bitmap", NOT_B1, PTR, PTR, I64),
-                    KernelSpec.of("bitmap", POPCOUNT_B1, PTR, PTR, I64),
-                    KernelSpec.of("bitmap", FROMBOOL8_B1, PTR, PTR, I64),
-                    KernelSpec.of("bitmap", TOBOOL8_B1, PTR, PTR, I64));
-        }
-    };
+    public static final KernelFamily FAMILY = KernelFamily.of("bitmap", List.of(
+            KernelSpec.of("bitmap", AND_B1, PTR, PTR, PTR, I64),
+            KernelSpec.of("bitmap", OR_B1, PTR, PTR, PTR, I64),
+            KernelSpec.of("bitmap", NOT_B1, PTR, PTR, I64),
+            KernelSpec.of("bitmap", POPCOUNT_B1, PTR, PTR, I64),
+            KernelSpec.of("bitmap", FROMBOOL8_B1, PTR, PTR, I64),
+            KernelSpec.of("bitmap", TOBOOL8_B1, PTR, PTR, I64)));
 
     private BitmapKernels() {}
 }

@@ -14,25 +14,19 @@ public final class CastKernels {
     /** Entry-point type suffixes, in the order the conformance cases and tests enumerate them. */
     public static final List<String> TYPES = List.of("bool8", "i8", "i16", "i32", "i64", "f32", "f64");
 
-    public static final KernelFamily FAMILY = new KernelFamily() {
-        @Override
-        public String name() {
-            return "cast";
-        }
+    public static final KernelFamily FAMILY = KernelFamily.of("cast", kernels());
 
-        @Override
-        public List<KernelSpec> kernels() {
-            List<KernelSpec> specs = new ArrayList<>();
-            for (String from : TYPES) {
-                for (String to : TYPES) {
-                    if (!from.equals(to)) {
-                        specs.add(KernelSpec.of("cast", CastKernels.name(from, to), PTR, PTR, I64));
-                    }
+    private static List<KernelSpec> kernels() {
+        List<KernelSpec> specs = new ArrayList<>();
+        for (String from : TYPES) {
+            for (String to : TYPES) {
+                if (!from.equals(to)) {
+                    specs.add(KernelSpec.of("cast", CastKernels.name(from, to), PTR, PTR, I64));
                 }
             }
-            return List.copyOf(specs);
         }
-    };
+        return List.copyOf(specs);
+    }
 
     private CastKernels() {}
 

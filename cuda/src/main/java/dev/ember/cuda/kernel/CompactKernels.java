@@ -22,19 +22,9 @@ public final class CompactKernels {
     public static final String COUNT_BOOL8 = "ember_compact_count_bool8";
     public static final String INDICES_BOOL8 = "ember_compact_indices_bool8";
 
-    public static final KernelFamily FAMILY = new KernelFamily() {
-        @Override
-        public String name() {
-            return "compact";
-        }
-
-        @Override
-        public List<KernelSpec> kernels() {
-            return List.of(
-                    KernelSpec.of("compact", COUNT_BOOL8, PTR, PTR, PTR, I64),
-                    KernelSpec.of("compact", INDICES_BOOL8, PTR, PTR, PTR, PTR, I64));
-        }
-    };
+    public static final KernelFamily FAMILY = KernelFamily.of("compact", List.of(
+            KernelSpec.of("compact", COUNT_BOOL8, PTR, PTR, PTR, I64),
+            KernelSpec.of("compact", INDICES_BOOL8, PTR, PTR, PTR, PTR, I64)));
 
     private CompactKernels() {}
 

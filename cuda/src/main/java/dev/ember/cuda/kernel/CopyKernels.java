@@ -16,17 +16,7 @@ public final class CopyKernels {
     public static final String COPY_I64 = "ember_copy_i64";
     public static final String COPYBITS_B1 = "ember_copybits_b1";
 
-    public static final KernelFamily FAMILY = new KernelFamily() {
-        @Override
-        public String name() {
-            return "copy";
-        }
-
-        @Override
-        public List<KernelSpec> kernels() {
-            return List.of(spec(COPY_I8), spec(COPY_I16), spec(COPY_I32), spec(COPY_I64), spec(COPYBITS_B1));
-        }
-    };
+    public static final KernelFamily FAMILY = KernelFamily.of("copy", List.of(spec(COPY_I8), spec(COPY_I16), spec(COPY_I32), spec(COPY_I64), spec(COPYBITS_B1)));
 
     private CopyKernels() {}
 

@@ -15,23 +15,13 @@ public final class FillKernels {
     public static final String SEQUENCE_I32 = "ember_sequence_i32";
     public static final String SEQUENCE_I64 = "ember_sequence_i64";
 
-    public static final KernelFamily FAMILY = new KernelFamily() {
-        @Override
-        public String name() {
-            return "fill";
-        }
-
-        @Override
-        public List<KernelSpec> kernels() {
-            return List.of(
-                    KernelSpec.of("fill", FILL_I8, PTR, I64, I32),
-                    KernelSpec.of("fill", FILL_I16, PTR, I64, I32),
-                    KernelSpec.of("fill", FILL_I32, PTR, I64, I32),
-                    KernelSpec.of("fill", FILL_I64, PTR, I64, I64),
-                    KernelSpec.of("fill", SEQUENCE_I32, PTR, I64, I32, I32),
-                    KernelSpec.of("fill", SEQUENCE_I64, PTR, I64, I64, I64));
-        }
-    };
+    public static final KernelFamily FAMILY = KernelFamily.of("fill", List.of(
+            KernelSpec.of("fill", FILL_I8, PTR, I64, I32),
+            KernelSpec.of("fill", FILL_I16, PTR, I64, I32),
+            KernelSpec.of("fill", FILL_I32, PTR, I64, I32),
+            KernelSpec.of("fill", FILL_I64, PTR, I64, I64),
+            KernelSpec.of("fill", SEQUENCE_I32, PTR, I64, I32, I32),
+            KernelSpec.of("fill", SEQUENCE_I64, PTR, I64, I64, I64)));
 
     private FillKernels() {}
 }

@@ -20,19 +20,9 @@ public final class GatherKernels {
     public static final String GATHER64_I32 = "ember_gather64_i32";
     public static final String GATHER64_I64 = "ember_gather64_i64";
 
-    public static final KernelFamily FAMILY = new KernelFamily() {
-        @Override
-        public String name() {
-            return "gather";
-        }
-
-        @Override
-        public List<KernelSpec> kernels() {
-            return List.of(
-                    spec(GATHER32_I8), spec(GATHER32_I16), spec(GATHER32_I32), spec(GATHER32_I64),
-                    spec(GATHER64_I8), spec(GATHER64_I16), spec(GATHER64_I32), spec(GATHER64_I64));
-        }
-    };
+    public static final KernelFamily FAMILY = KernelFamily.of("gather", List.of(
+            spec(GATHER32_I8), spec(GATHER32_I16), spec(GATHER32_I32), spec(GATHER32_I64),
+            spec(GATHER64_I8), spec(GATHER64_I16), spec(GATHER64_I32), spec(GATHER64_I64)));
 
     private GatherKernels() {}
 

@@ -25,26 +25,16 @@ public final class HashKernels {
     public static final List<String> MURMUR3 = List.of(MURMUR3_BOOL8, MURMUR3_I8, MURMUR3_I16, MURMUR3_I32,
             MURMUR3_I64, MURMUR3_F32, MURMUR3_F64, MURMUR3_DEC128);
 
-    public static final KernelFamily FAMILY = new KernelFamily() {
-        @Override
-        public String name() {
-            return "hash";
-        }
-
-        @Override
-        public List<KernelSpec> kernels() {
-            return List.of(
-                    KernelSpec.of("hash", MURMUR3_BOOL8, PTR, PTR, PTR, I64),
-                    KernelSpec.of("hash", MURMUR3_I8, PTR, PTR, PTR, I64),
-                    KernelSpec.of("hash", MURMUR3_I16, PTR, PTR, PTR, I64),
-                    KernelSpec.of("hash", MURMUR3_I32, PTR, PTR, PTR, I64),
-                    KernelSpec.of("hash", MURMUR3_I64, PTR, PTR, PTR, I64),
-                    KernelSpec.of("hash", MURMUR3_F32, PTR, PTR, PTR, I64),
-                    KernelSpec.of("hash", MURMUR3_F64, PTR, PTR, PTR, I64),
-                    KernelSpec.of("hash", MURMUR3_DEC128, PTR, PTR, PTR, I64),
-                    KernelSpec.of("hash", PMOD_I32, PTR, PTR, I64, I32));
-        }
-    };
+    public static final KernelFamily FAMILY = KernelFamily.of("hash", List.of(
+            KernelSpec.of("hash", MURMUR3_BOOL8, PTR, PTR, PTR, I64),
+            KernelSpec.of("hash", MURMUR3_I8, PTR, PTR, PTR, I64),
+            KernelSpec.of("hash", MURMUR3_I16, PTR, PTR, PTR, I64),
+            KernelSpec.of("hash", MURMUR3_I32, PTR, PTR, PTR, I64),
+            KernelSpec.of("hash", MURMUR3_I64, PTR, PTR, PTR, I64),
+            KernelSpec.of("hash", MURMUR3_F32, PTR, PTR, PTR, I64),
+            KernelSpec.of("hash", MURMUR3_F64, PTR, PTR, PTR, I64),
+            KernelSpec.of("hash", MURMUR3_DEC128, PTR, PTR, PTR, I64),
+            KernelSpec.of("hash", PMOD_I32, PTR, PTR, I64, I32)));
 
     private HashKernels() {}
 }

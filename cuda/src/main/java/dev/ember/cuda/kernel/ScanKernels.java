@@ -25,22 +25,12 @@ public final class ScanKernels {
     public static final String ADD_OFFSETS_I32 = "ember_scan_add_offsets_i32";
     public static final String ADD_OFFSETS_I64 = "ember_scan_add_offsets_i64";
 
-    public static final KernelFamily FAMILY = new KernelFamily() {
-        @Override
-        public String name() {
-            return "scan";
-        }
-
-        @Override
-        public List<KernelSpec> kernels() {
-            return List.of(
-                    KernelSpec.of("scan", SCAN_TILES_I32, PTR, PTR, PTR, I64),
-                    KernelSpec.of("scan", SCAN_TILES_I64, PTR, PTR, PTR, I64),
-                    KernelSpec.of("scan", SCAN_TILES_I32_I64, PTR, PTR, PTR, I64),
-                    KernelSpec.of("scan", ADD_OFFSETS_I32, PTR, PTR, I64),
-                    KernelSpec.of("scan", ADD_OFFSETS_I64, PTR, PTR, I64));
-        }
-    };
+    public static final KernelFamily FAMILY = KernelFamily.of("scan", List.of(
+            KernelSpec.of("scan", SCAN_TILES_I32, PTR, PTR, PTR, I64),
+            KernelSpec.of("scan", SCAN_TILES_I64, PTR, PTR, PTR, I64),
+            KernelSpec.of("scan", SCAN_TILES_I32_I64, PTR, PTR, PTR, I64),
+            KernelSpec.of("scan", ADD_OFFSETS_I32, PTR, PTR, I64),
+            KernelSpec.of("scan", ADD_OFFSETS_I64, PTR, PTR, I64)));
 
     private ScanKernels() {}
 

@@ -15,17 +15,7 @@ public final class ScatterKernels {
     public static final String SCATTER_I32 = "ember_scatter_i32";
     public static final String SCATTER_I64 = "ember_scatter_i64";
 
-    public static final KernelFamily FAMILY = new KernelFamily() {
-        @Override
-        public String name() {
-            return "scatter";
-        }
-
-        @Override
-        public List<KernelSpec> kernels() {
-            return List.of(spec(SCATTER_I8), spec(SCATTER_I16), spec(SCATTER_I32), spec(SCATTER_I64));
-        }
-    };
+    public static final KernelFamily FAMILY = KernelFamily.of("scatter", List.of(spec(SCATTER_I8), spec(SCATTER_I16), spec(SCATTER_I32), spec(SCATTER_I64)));
 
     private ScatterKernels() {}
 
