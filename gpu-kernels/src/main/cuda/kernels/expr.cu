@@ -285,8 +285,8 @@ extern "C" __global__ void ember_eval_program(const int64_t* __restrict__ progra
       const int aux = static_cast<int>((w >> 16) & 0xff);
       const int dst = static_cast<int>((w >> 24) & 0xff);
       // Only opcodes with operand registers have them in bits 32..47 (INPUT has a column index there,
-      // COALESCE, IN and OUTPUT a count in bits 40..55); the others read register 0, which every
-      // program has, so no read leaves the register file and no shift reaches 64.
+      // COALESCE, IN and OUTPUT a count in bits 40..55); for the others the fields are 0, so no read
+      // leaves the register file and no shift reaches 64.
       const bool has_a = op >= OP_ADD || op == OP_OUTPUT;
       const bool has_b = op >= OP_ADD && op != OP_COALESCE && op != OP_IN;
       const int ra = has_a ? static_cast<int>((w >> 32) & 0xff) : 0;
@@ -294,8 +294,8 @@ extern "C" __global__ void ember_eval_program(const int64_t* __restrict__ progra
       const int rc = static_cast<int>((w >> 48) & 0xff);
       const int count = static_cast<int>((w >> 40) & 0xffff);
       // Operands are read before the destination is written: the builder may reuse an operand's register.
-      const int64_t a = regs[ra * step];
-      const int64_t b = regs[rb * step];
+      const int64_t a = has_a ? regs[ra * step] : 0;
+      const int64_t b = has_b ? regs[rb * step] : 0;
       const bool na = ((nulls >> ra) & 1) != 0;
       const bool nb = ((nulls >> rb) & 1) != 0;
       int64_t v = 0;
