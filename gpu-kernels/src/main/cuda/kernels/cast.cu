@@ -27,6 +27,7 @@
 #include <type_traits>
 
 #include "ember.cuh"
+#include "ember_cast.cuh"
 
 namespace {
 
@@ -42,38 +43,6 @@ struct F64 { using storage = double; };
 template <typename T> constexpr bool is_floating = false;
 template <> constexpr bool is_floating<F32> = true;
 template <> constexpr bool is_floating<F64> = true;
-
-__device__ __forceinline__ float canonical_nan_f32(float x) {
-  return x != x ? __int_as_float(0x7fc00000) : x;
-}
-__device__ __forceinline__ double canonical_nan_f64(double x) {
-  return x != x ? __longlong_as_double(0x7ff8000000000000LL) : x;
-}
-
-// The JVM's d2i: NaN -> 0, saturating, truncation toward zero inside the range. Every float is
-// exactly representable as a double, so f2i goes through here too with the same result.
-__device__ __forceinline__ int32_t jvm_d2i(double x) {
-  if (x != x) return 0;
-  if (x >= 2147483647.0) return INT32_MAX;
-  if (x <= -2147483648.0) return INT32_MIN;
-  return static_cast<int32_t>(x);  // |trunc(x)| fits: defined
-}
-
-// The JVM's d2l: bounds are +-2^63, exactly representable; values strictly between convert exactly.
-__device__ __forceinline__ int64_t jvm_d2l(double x) {
-  if (x != x) return 0;
-  if (x >= 9223372036854775808.0) return INT64_MAX;
-  if (x <= -9223372036854775808.0) return INT64_MIN;
-  return static_cast<int64_t>(x);
-}
-
-// Two's-complement truncation through the unsigned type: the unsigned conversion is modular by the
-// standard, and nvcc defines unsigned -> signed as the bit pattern (C++20 requires it).
-template <typename To>
-__device__ __forceinline__ To wrap(int64_t v) {
-  using U = typename std::make_unsigned<To>::type;
-  return static_cast<To>(static_cast<U>(static_cast<uint64_t>(v)));
-}
 
 // The value of an input element as one of two intermediate forms: integral inputs (bool8 normalized
 // to 0/1) as int64, floating inputs as double (exact for floats).
@@ -95,7 +64,7 @@ __device__ __forceinline__ typename To::storage from_integral(int64_t v) {
   } else if constexpr (std::is_same<To, F64>::value) {
     return __ll2double_rn(v);
   } else {
-    return wrap<typename To::storage>(v);
+    return ember_wrap<typename To::storage>(v);
   }
 }
 
@@ -104,13 +73,13 @@ __device__ __forceinline__ typename To::storage from_floating(double x) {
   if constexpr (std::is_same<To, Bool8>::value) {
     return static_cast<int8_t>(x != 0.0 ? 1 : 0);  // NaN != 0 is true
   } else if constexpr (std::is_same<To, F32>::value) {
-    return canonical_nan_f32(__double2float_rn(x));
+    return ember_canonical_nan_f32(__double2float_rn(x));
   } else if constexpr (std::is_same<To, F64>::value) {
-    return canonical_nan_f64(x);
+    return ember_canonical_nan_f64(x);
   } else if constexpr (std::is_same<To, I64>::value) {
-    return jvm_d2l(x);
+    return ember_jvm_d2l(x);
   } else {
-    return wrap<typename To::storage>(static_cast<int64_t>(jvm_d2i(x)));
+    return ember_wrap<typename To::storage>(static_cast<int64_t>(ember_jvm_d2i(x)));
   }
 }
 

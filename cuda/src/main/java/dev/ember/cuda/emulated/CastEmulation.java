@@ -55,29 +55,55 @@ final class CastEmulation {
     }
 
     private static void fromLong(EmulatedMemory m, String to, long dst, long v) {
-        switch (to) {
-            case "bool8" -> m.putByte(dst, (byte) (v != 0 ? 1 : 0));
-            case "i8" -> m.putByte(dst, (byte) v);
-            case "i16" -> m.putShort(dst, (short) v);
-            case "i32" -> m.putInt(dst, (int) v);
-            case "i64" -> m.putLong(dst, v);
-            case "f32" -> m.putFloat(dst, (float) v);
-            case "f64" -> m.putDouble(dst, (double) v);
-            default -> throw new IllegalArgumentException("unknown cast target " + to);
-        }
+        put(m, to, dst, castIntegral(to, v));
     }
 
     private static void fromDouble(EmulatedMemory m, String to, long dst, double x) {
-        switch (to) {
-            case "bool8" -> m.putByte(dst, (byte) (x != 0 ? 1 : 0));
-            case "i8" -> m.putByte(dst, (byte) (int) x);
-            case "i16" -> m.putShort(dst, (short) (int) x);
-            case "i32" -> m.putInt(dst, (int) x);
-            case "i64" -> m.putLong(dst, (long) x);
-            case "f32" -> m.putFloat(dst, Float.isNaN((float) x) ? Float.NaN : (float) x);
-            case "f64" -> m.putDouble(dst, Double.isNaN(x) ? Double.NaN : x);
-            default -> throw new IllegalArgumentException("unknown cast target " + to);
+        put(m, to, dst, castFloating(to, x));
+    }
+
+    private static void put(EmulatedMemory m, String to, long dst, long word) {
+        switch (width(to)) {
+            case 1 -> m.putByte(dst, (byte) word);
+            case 2 -> m.putShort(dst, (short) word);
+            case 4 -> m.putInt(dst, (int) word);
+            default -> m.putLong(dst, word);
         }
+    }
+
+    /**
+     * The cast of the integral value {@code v} (a boolean as 0 / 1) to type suffix {@code to}, as a
+     * 64-bit word: bool8 0 / 1, integers sign-extended, f32 its bits zero-extended, f64 its bits. Shared
+     * with the expression interpreter's CAST.
+     */
+    static long castIntegral(String to, long v) {
+        return switch (to) {
+            case "bool8" -> v != 0 ? 1 : 0;
+            case "i8" -> (byte) v;
+            case "i16" -> (short) v;
+            case "i32" -> (int) v;
+            case "i64" -> v;
+            case "f32" -> Float.floatToRawIntBits((float) v) & 0xffffffffL;
+            case "f64" -> Double.doubleToRawLongBits((double) v);
+            default -> throw new IllegalArgumentException("unknown cast target " + to);
+        };
+    }
+
+    /**
+     * The cast of the floating-point value {@code x} (a float widened exactly) to type suffix {@code
+     * to}, as a 64-bit word like {@link #castIntegral}; NaN results are canonical.
+     */
+    static long castFloating(String to, double x) {
+        return switch (to) {
+            case "bool8" -> x != 0 ? 1 : 0;
+            case "i8" -> (byte) (int) x;
+            case "i16" -> (short) (int) x;
+            case "i32" -> (int) x;
+            case "i64" -> (long) x;
+            case "f32" -> Float.floatToRawIntBits(Float.isNaN((float) x) ? Float.NaN : (float) x) & 0xffffffffL;
+            case "f64" -> Double.doubleToRawLongBits(Double.isNaN(x) ? Double.NaN : x);
+            default -> throw new IllegalArgumentException("unknown cast target " + to);
+        };
     }
 
     private static int width(String type) {

@@ -16,7 +16,8 @@ public final class Emulations {
             CopyEmulation::emulations,
             BitmapEmulation::emulations,
             CastEmulation::emulations,
-            HashEmulation::emulations);
+            HashEmulation::emulations,
+            ExprEmulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();
 

@@ -20,7 +20,8 @@ public final class KernelCatalog {
             CopyKernels.FAMILY,
             BitmapKernels.FAMILY,
             CastKernels.FAMILY,
-            HashKernels.FAMILY);
+            HashKernels.FAMILY,
+            ExprKernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();
 

@@ -21,6 +21,7 @@ public final class ConformanceCases {
         all.addAll(FillConformance.cases());
         all.addAll(CastConformance.cases());
         all.addAll(HashConformance.cases());
+        all.addAll(ExprConformance.cases());
         return all;
     }
 }

@@ -1,0 +1,372 @@
+package dev.ember.cuda.emulated;
+
+import static dev.ember.cuda.expr.ProgramEncoding.TYPE_BOOL8;
+import static dev.ember.cuda.expr.ProgramEncoding.TYPE_DATE32;
+import static dev.ember.cuda.expr.ProgramEncoding.TYPE_FLOAT32;
+import static dev.ember.cuda.expr.ProgramEncoding.TYPE_FLOAT64;
+import static dev.ember.cuda.expr.ProgramEncoding.TYPE_INT16;
+import static dev.ember.cuda.expr.ProgramEncoding.TYPE_INT32;
+import static dev.ember.cuda.expr.ProgramEncoding.TYPE_INT64;
+import static dev.ember.cuda.expr.ProgramEncoding.TYPE_INT8;
+
+import dev.ember.cuda.expr.Op;
+import dev.ember.cuda.expr.ProgramEncoding;
+import dev.ember.cuda.kernel.ExprKernels;
+import java.util.Map;
+
+/**
+ * Emulation of {@code expr.cu}'s {@code ember_eval_program}: the same program contract interpreted row
+ * by row in Java, whose primitive arithmetic is the JVM's (and so Spark's). CAST goes through {@link
+ * CastEmulation}'s conversions, as the kernel shares {@code cast.cu}'s device functions.
+ */
+final class ExprEmulation {
+    private static final String[] CAST_SUFFIX = {"bool8", "i8", "i16", "i32", "i64", "f32", "f64"};
+
+    private ExprEmulation() {}
+
+    static Map<String, KernelEmulation> emulations() {
+        return Map.of(ExprKernels.EVAL_PROGRAM, ExprEmulation::run);
+    }
+
+    private static void run(dev.ember.cuda.kernel.LaunchConfig config, dev.ember.cuda.kernel.KernelArgs a,
+            EmulatedMemory m) {
+        long programAddress = a.ptrAt(0);
+        int words = a.i32At(1);
+        long columns = a.ptrAt(2);
+        int numInputs = a.i32At(3);
+        long n = a.i64At(4);
+        if (n == 0) {
+            return;
+        }
+        m.check(programAddress, words * 8L);
+        long[] code = new long[words];
+        for (int i = 0; i < words; i++) {
+            code[i] = m.getLong(programAddress + i * 8L);
+        }
+        checkColumns(code, columns, numInputs, n, m);
+        long[] regs = new long[ProgramEncoding.MAX_REGISTERS];
+        boolean[] nulls = new boolean[ProgramEncoding.MAX_REGISTERS];
+        for (long i = 0; i < n; i++) {
+            runRow(code, columns, numInputs, i, regs, nulls, m);
+        }
+    }
+
+    /** Checks every buffer the program touches once and clears the output bitmaps (bits past n stay 0). */
+    private static void checkColumns(long[] code, long columns, int numInputs, long n, EmulatedMemory m) {
+        int pc = 0;
+        while (pc < code.length) {
+            long w = code[pc];
+            int op = ProgramEncoding.opcode(w);
+            int width = ProgramEncoding.width(ProgramEncoding.type(w));
+            if (op == ProgramEncoding.OP_INPUT) {
+                long column = ProgramEncoding.column(w);
+                m.check(columns + column * 16, 16);
+                m.check(m.getLong(columns + column * 16), n * width);
+                long validity = m.getLong(columns + column * 16 + 8);
+                if (validity != 0) {
+                    m.check(validity, (n + 7) / 8);
+                }
+            } else if (op == ProgramEncoding.OP_OUTPUT) {
+                long column = numInputs + ProgramEncoding.count(w);
+                m.check(columns + column * 16, 16);
+                m.check(m.getLong(columns + column * 16), n * width);
+                long validity = m.getLong(columns + column * 16 + 8);
+                long bitmapBytes = (n + 63) / 64 * 8;
+                m.check(validity, bitmapBytes);
+                m.set(validity, (byte) 0, bitmapBytes);
+            }
+            pc += length(code, pc);
+        }
+    }
+
+    private static int length(long[] code, int pc) {
+        int op = ProgramEncoding.opcode(code[pc]);
+        if (op == ProgramEncoding.OP_LITERAL) {
+            return 2;
+        }
+        if (op == Op.COALESCE.code() || op == Op.IN.code()) {
+            return 1 + ProgramEncoding.count(code[pc]);
+        }
+        return 1;
+    }
+
+    private static void runRow(long[] code, long columns, int numInputs, long i, long[] regs, boolean[] nulls,
+            EmulatedMemory m) {
+        int pc = 0;
+        while (pc < code.length) {
+            long w = code[pc];
+            int op = ProgramEncoding.opcode(w);
+            int t = ProgramEncoding.type(w);
+            int dst = ProgramEncoding.dst(w);
+            int ra = ProgramEncoding.a(w);
+            int rb = ProgramEncoding.b(w);
+            int count = ProgramEncoding.count(w);
+            pc += length(code, pc);
+            long v = 0;
+            boolean isNull;
+            if (op == ProgramEncoding.OP_INPUT) {
+                long column = ProgramEncoding.column(w);
+                isNull = !m.isValid(m.getLong(columns + column * 16 + 8), i);
+                v = isNull ? 0 : load(m, t, m.getLong(columns + column * 16), i);
+            } else if (op == ProgramEncoding.OP_LITERAL) {
+                v = code[pc - 1];
+                isNull = false;
+            } else if (op == ProgramEncoding.OP_NULL) {
+                isNull = true;
+            } else if (op == ProgramEncoding.OP_OUTPUT) {
+                long column = numInputs + count;
+                boolean valid = !nulls[ra];
+                store(m, t, m.getLong(columns + column * 16), i, valid ? regs[ra] : 0);
+                if (valid) {
+                    long bitByte = m.getLong(columns + column * 16 + 8) + (i >>> 3);
+                    m.putByte(bitByte, (byte) (m.getByte(bitByte) | (1 << (i & 7))));
+                }
+                continue;
+            } else if (op == Op.COALESCE.code()) {
+                isNull = true;
+                for (int k = 0; k < count && isNull; k++) {
+                    int r = (int) code[pc - count + k];
+                    if (!nulls[r]) {
+                        isNull = false;
+                        v = regs[r];
+                    }
+                }
+            } else if (op == Op.IN.code()) {
+                isNull = nulls[ra];
+                boolean found = false;
+                for (int k = 0; k < count && !isNull && !found; k++) {
+                    found = compare(t, regs[ra], code[pc - count + k]) == 0;
+                }
+                if (!isNull && !found && ProgramEncoding.aux(w) != 0) {
+                    isNull = true;
+                }
+                v = found ? 1 : 0;
+            } else if (op == Op.IF.code()) {
+                int chosen = !nulls[ra] && regs[ra] != 0 ? rb : ProgramEncoding.c(w);
+                v = regs[chosen];
+                isNull = nulls[chosen];
+            } else {
+                long[] result = new long[1];
+                isNull = apply(Op.ofCode(op), t, ProgramEncoding.aux(w), regs[ra], nulls[ra], regs[rb], nulls[rb], result);
+                v = result[0];
+            }
+            regs[dst] = isNull ? 0 : v;
+            nulls[dst] = isNull;
+        }
+    }
+
+    /** One fixed-arity operation; returns whether the result is null and stores its value in {@code out[0]}. */
+    private static boolean apply(Op op, int t, int aux, long a, boolean na, long b, boolean nb, long[] out) {
+        boolean eitherNull = na || nb;
+        switch (op) {
+            case ADD, SUBTRACT, MULTIPLY, DIVIDE, INTEGRAL_DIVIDE, REMAINDER, PMOD -> {
+                if (eitherNull) {
+                    return true;
+                }
+                return arithmetic(op, t, a, b, out);
+            }
+            case NEGATE -> out[0] = t == TYPE_FLOAT32 ? f32Word(-f32(a)) : t == TYPE_FLOAT64 ? f64Word(-f64(a))
+                    : narrow(t, -a);
+            case ABS -> out[0] = t == TYPE_FLOAT32 ? f32Word(Math.abs(f32(a))) : t == TYPE_FLOAT64
+                    ? f64Word(Math.abs(f64(a))) : narrow(t, Math.abs(a));
+            case EQUAL, LESS_THAN, LESS_OR_EQUAL, GREATER_THAN, GREATER_OR_EQUAL, NOT_EQUAL -> {
+                if (eitherNull) {
+                    return true;
+                }
+                int c = compare(t, a, b);
+                boolean r = switch (op) {
+                    case EQUAL -> c == 0;
+                    case LESS_THAN -> c < 0;
+                    case LESS_OR_EQUAL -> c <= 0;
+                    case GREATER_THAN -> c > 0;
+                    case GREATER_OR_EQUAL -> c >= 0;
+                    default -> c != 0;
+                };
+                out[0] = r ? 1 : 0;
+                return false;
+            }
+            case NULL_SAFE_EQUAL -> {
+                out[0] = (na && nb) || (!na && !nb && compare(t, a, b) == 0) ? 1 : 0;
+                return false;
+            }
+            case AND -> {
+                if ((!na && a == 0) || (!nb && b == 0)) {
+                    out[0] = 0;
+                    return false;
+                }
+                out[0] = 1;
+                return eitherNull;
+            }
+            case OR -> {
+                if ((!na && a != 0) || (!nb && b != 0)) {
+                    out[0] = 1;
+                    return false;
+                }
+                out[0] = 0;
+                return eitherNull;
+            }
+            case NOT -> out[0] = a == 0 ? 1 : 0;
+            case IS_NULL -> {
+                out[0] = na ? 1 : 0;
+                return false;
+            }
+            case IS_NOT_NULL -> {
+                out[0] = na ? 0 : 1;
+                return false;
+            }
+            case IS_NAN -> {
+                out[0] = !na && (t == TYPE_FLOAT32 ? Float.isNaN(f32(a)) : Double.isNaN(f64(a))) ? 1 : 0;
+                return false;
+            }
+            case CAST -> out[0] = t == TYPE_FLOAT32 || t == TYPE_FLOAT64
+                    ? CastEmulation.castFloating(CAST_SUFFIX[aux], t == TYPE_FLOAT32 ? f32(a) : f64(a))
+                    : CastEmulation.castIntegral(CAST_SUFFIX[aux], a);
+            case YEAR, MONTH, DAY_OF_MONTH -> out[0] = datePart(op, a);
+            case DATE_ADD -> {
+                out[0] = (int) (a + b);
+                return eitherNull;
+            }
+            case DATE_SUB, DATE_DIFF -> {
+                out[0] = (int) (a - b);
+                return eitherNull;
+            }
+            default -> throw new IllegalStateException("opcode " + op + " is not a fixed-arity operation");
+        }
+        return na;
+    }
+
+    private static boolean arithmetic(Op op, int t, long a, long b, long[] out) {
+        if (t == TYPE_FLOAT32) {
+            float x = f32(a), y = f32(b);
+            switch (op) {
+                case ADD -> out[0] = f32Word(x + y);
+                case SUBTRACT -> out[0] = f32Word(x - y);
+                case MULTIPLY -> out[0] = f32Word(x * y);
+                default -> {
+                    if (y == 0) {
+                        return true;
+                    }
+                    float r = op == Op.DIVIDE ? x / y : x % y;
+                    if (op == Op.PMOD && r < 0) {
+                        r = (r + y) % y;
+                    }
+                    out[0] = f32Word(r);
+                }
+            }
+            return false;
+        }
+        if (t == TYPE_FLOAT64) {
+            double x = f64(a), y = f64(b);
+            switch (op) {
+                case ADD -> out[0] = f64Word(x + y);
+                case SUBTRACT -> out[0] = f64Word(x - y);
+                case MULTIPLY -> out[0] = f64Word(x * y);
+                default -> {
+                    if (y == 0) {
+                        return true;
+                    }
+                    double r = op == Op.DIVIDE ? x / y : x % y;
+                    if (op == Op.PMOD && r < 0) {
+                        r = (r + y) % y;
+                    }
+                    out[0] = f64Word(r);
+                }
+            }
+            return false;
+        }
+        switch (op) {
+            case ADD -> out[0] = narrow(t, a + b);
+            case SUBTRACT -> out[0] = narrow(t, a - b);
+            case MULTIPLY -> out[0] = narrow(t, a * b);
+            default -> {
+                if (b == 0) {
+                    return true;
+                }
+                if (op == Op.INTEGRAL_DIVIDE) {
+                    out[0] = a / b;
+                } else {
+                    long r = a % b;
+                    if (op == Op.PMOD && r < 0) {
+                        long s = narrow(t == TYPE_INT8 || t == TYPE_INT16 ? TYPE_INT32 : t, r + b);
+                        r = narrow(t, s % b);
+                    }
+                    out[0] = r;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Spark's order: equal when ==, else Double.compare (NaN above everything, NaN = NaN). */
+    private static int compare(int t, long a, long b) {
+        if (t == TYPE_FLOAT32 || t == TYPE_FLOAT64) {
+            double x = t == TYPE_FLOAT32 ? f32(a) : f64(a);
+            double y = t == TYPE_FLOAT32 ? f32(b) : f64(b);
+            return x == y ? 0 : Double.compare(x, y);
+        }
+        return Long.compare(a, b);
+    }
+
+    /** Civil-from-days over the proleptic Gregorian calendar, in long arithmetic. */
+    private static long datePart(Op op, long days) {
+        long z = days + 719468;
+        long era = Math.floorDiv(z, 146097);
+        long doe = z - era * 146097;
+        long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        long month = mp < 10 ? mp + 3 : mp - 9;
+        return switch (op) {
+            case MONTH -> month;
+            case DAY_OF_MONTH -> doy - (153 * mp + 2) / 5 + 1;
+            default -> yoe + era * 400 + (month <= 2 ? 1 : 0);
+        };
+    }
+
+    private static long narrow(int t, long v) {
+        return switch (t) {
+            case TYPE_BOOL8 -> v != 0 ? 1 : 0;
+            case TYPE_INT8 -> (byte) v;
+            case TYPE_INT16 -> (short) v;
+            case TYPE_INT32, TYPE_DATE32 -> (int) v;
+            default -> v;
+        };
+    }
+
+    private static float f32(long word) {
+        return Float.intBitsToFloat((int) word);
+    }
+
+    private static double f64(long word) {
+        return Double.longBitsToDouble(word);
+    }
+
+    private static long f32Word(float x) {
+        return Float.isNaN(x) ? ProgramEncoding.CANONICAL_NAN_F32 : Float.floatToRawIntBits(x) & 0xffffffffL;
+    }
+
+    private static long f64Word(double x) {
+        return Double.isNaN(x) ? ProgramEncoding.CANONICAL_NAN_F64 : Double.doubleToRawLongBits(x);
+    }
+
+    private static long load(EmulatedMemory m, int t, long data, long i) {
+        return switch (t) {
+            case TYPE_BOOL8 -> m.getByte(data + i) != 0 ? 1 : 0;
+            case TYPE_INT8 -> m.getByte(data + i);
+            case TYPE_INT16 -> m.getShort(data + i * 2);
+            case TYPE_INT32, TYPE_DATE32 -> m.getInt(data + i * 4);
+            case TYPE_FLOAT32 -> m.getInt(data + i * 4) & 0xffffffffL;
+            case TYPE_INT64, TYPE_FLOAT64 -> m.getLong(data + i * 8);
+            default -> throw new IllegalArgumentException("unknown type code " + t);
+        };
+    }
+
+    private static void store(EmulatedMemory m, int t, long data, long i, long v) {
+        switch (t) {
+            case TYPE_BOOL8, TYPE_INT8 -> m.putByte(data + i, (byte) v);
+            case TYPE_INT16 -> m.putShort(data + i * 2, (short) v);
+            case TYPE_INT32, TYPE_DATE32, TYPE_FLOAT32 -> m.putInt(data + i * 4, (int) v);
+            default -> m.putLong(data + i * 8, v);
+        }
+    }
+}

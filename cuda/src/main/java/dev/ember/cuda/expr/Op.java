@@ -1,0 +1,232 @@
+package dev.ember.cuda.expr;
+
+import static dev.ember.cuda.column.DType.BOOL8;
+import static dev.ember.cuda.column.DType.DATE32;
+import static dev.ember.cuda.column.DType.FLOAT32;
+import static dev.ember.cuda.column.DType.FLOAT64;
+import static dev.ember.cuda.column.DType.INT16;
+import static dev.ember.cuda.column.DType.INT32;
+import static dev.ember.cuda.column.DType.INT64;
+import static dev.ember.cuda.column.DType.INT8;
+
+import dev.ember.cuda.column.DType;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The operations of an expression program, with Spark 3.5's semantics when ANSI mode is off. Unless
+ * an operation says otherwise, any null operand gives a null result. "Numeric" is INT8, INT16, INT32,
+ * INT64, FLOAT32 or FLOAT64; binary operations take two operands of the same type (the translation
+ * layer inserts Spark's implicit casts first). Floating-point results that are NaN are the canonical
+ * NaN ({@code Float.NaN} / {@code Double.NaN}); values moved without computation (inputs, literals,
+ * IF, COALESCE) keep their bits. The contract per opcode is repeated in {@code expr.cu}.
+ */
+public enum Op {
+    /** Numeric {@code a + b}: integral types wrap at their own width (tinyint + tinyint stays tinyint); IEEE for floats. */
+    ADD(10, Shape.BINARY_NUMERIC),
+    /** Numeric {@code a - b}, wrapping like {@link #ADD}. */
+    SUBTRACT(11, Shape.BINARY_NUMERIC),
+    /** Numeric {@code a * b}, wrapping like {@link #ADD}. */
+    MULTIPLY(12, Shape.BINARY_NUMERIC),
+    /** FLOAT32/FLOAT64 {@code a / b}; null when {@code b == 0} (also -0.0). Spark's {@code /} (decimals are not supported). */
+    DIVIDE(13, Shape.FLOATING_BINARY),
+    /** INT64 {@code a div b} truncating toward zero; null when b is 0; {@code Long.MIN_VALUE div -1 = Long.MIN_VALUE}. */
+    INTEGRAL_DIVIDE(14, Shape.INT64_BINARY),
+    /**
+     * Numeric {@code a % b} with the sign of a (Java's {@code %}; C's fmod for floats); null when
+     * {@code b == 0} (also -0.0); {@code MIN % -1 = 0}.
+     */
+    REMAINDER(15, Shape.BINARY_NUMERIC),
+    /**
+     * Spark's {@code pmod(a, b)}: {@code r = a % b; r < 0 ? (r + b) % b : r}, the addition wrapping at
+     * the type's width (int for tinyint/smallint, as Spark computes them); null when {@code b == 0}.
+     */
+    PMOD(16, Shape.BINARY_NUMERIC),
+    /** Numeric {@code -a}; integral types wrap ({@code -MIN = MIN}). */
+    NEGATE(17, Shape.UNARY_NUMERIC),
+    /** Numeric {@code abs(a)}; integral types wrap ({@code abs(MIN) = MIN}); {@code abs(-0.0) = 0.0}. */
+    ABS(18, Shape.UNARY_NUMERIC),
+    /**
+     * {@code a = b} on any type. Floating point uses Spark's order: NaN = NaN is true, -0.0 = 0.0, NaN is
+     * above +Infinity. Result BOOL8.
+     */
+    EQUAL(20, Shape.COMPARISON),
+    /** {@code a <=> b}: never null; null <=> null is true, null <=> value is false, else as {@link #EQUAL}. */
+    NULL_SAFE_EQUAL(21, Shape.COMPARISON),
+    /** {@code a < b} in Spark's order (see {@link #EQUAL}); false &lt; true for BOOL8. */
+    LESS_THAN(22, Shape.COMPARISON),
+    /** {@code a <= b} in Spark's order. */
+    LESS_OR_EQUAL(23, Shape.COMPARISON),
+    /** {@code a > b} in Spark's order. */
+    GREATER_THAN(24, Shape.COMPARISON),
+    /** {@code a >= b} in Spark's order. */
+    GREATER_OR_EQUAL(25, Shape.COMPARISON),
+    /** {@code a != b}, i.e. {@code NOT (a = b)}: null if either is null. */
+    NOT_EQUAL(26, Shape.COMPARISON),
+    /** SQL three-valued {@code a AND b}: false if either is false, else null if either is null, else true. */
+    AND(30, Shape.LOGIC),
+    /** SQL three-valued {@code a OR b}: true if either is true, else null if either is null, else false. */
+    OR(31, Shape.LOGIC),
+    /** {@code NOT a}; null stays null. */
+    NOT(32, Shape.LOGIC_UNARY),
+    /** {@code a IS NULL} on any type; never null. */
+    IS_NULL(33, Shape.NULL_TEST),
+    /** {@code a IS NOT NULL} on any type; never null. */
+    IS_NOT_NULL(34, Shape.NULL_TEST),
+    /** {@code isnan(a)} on FLOAT32/FLOAT64; never null (null gives false). */
+    IS_NAN(35, Shape.FLOATING_TEST),
+    /**
+     * {@code CAST(a AS t)} among BOOL8, INT8..INT64, FLOAT32, FLOAT64 with the rules of {@code cast.cu}
+     * (integral narrowing wraps, floating to integral saturates with NaN as 0, to tinyint/smallint
+     * through int; x != 0 to boolean, NaN is true). Built with {@link ProgramBuilder#cast}.
+     */
+    CAST(40, Shape.SPECIAL),
+    /** {@code IF(c, a, b)}: a when c is true, b when c is false or null. c is BOOL8, a and b of one type. */
+    IF(41, Shape.IF),
+    /** {@code coalesce(a, b, ...)}: the first non-null operand, null when all are null; one or more operands of one type. */
+    COALESCE(42, Shape.VARIADIC),
+    /**
+     * {@code a IN (literals)}: null when a is null; true when a equals a literal ({@link #EQUAL}'s
+     * equality: NaN matches NaN, -0.0 matches 0.0); else null when the list holds a null; else false.
+     * Built with {@link ProgramBuilder#in}.
+     */
+    IN(43, Shape.SPECIAL),
+    /** {@code year(d)} of a DATE32 (days since 1970-01-01, proleptic Gregorian) as INT32. */
+    YEAR(50, Shape.DATE_PART),
+    /** {@code month(d)}, 1..12, as INT32. */
+    MONTH(51, Shape.DATE_PART),
+    /** {@code dayofmonth(d)}, 1..31, as INT32. */
+    DAY_OF_MONTH(52, Shape.DATE_PART),
+    /** {@code date_add(d, n)}: DATE32 plus INT32 days, wrapping at int32 as Spark 3.5 does. */
+    DATE_ADD(53, Shape.DATE_SHIFT),
+    /** {@code date_sub(d, n)}: DATE32 minus INT32 days, wrapping at int32. */
+    DATE_SUB(54, Shape.DATE_SHIFT),
+    /** {@code datediff(end, start)}: INT32 {@code end - start} in days, wrapping at int32. */
+    DATE_DIFF(55, Shape.DATE_DIFF);
+
+    static final Set<DType> NUMERIC = Set.of(INT8, INT16, INT32, INT64, FLOAT32, FLOAT64);
+    static final Set<DType> FLOATING = Set.of(FLOAT32, FLOAT64);
+    static final Set<DType> CASTABLE = Set.of(BOOL8, INT8, INT16, INT32, INT64, FLOAT32, FLOAT64);
+
+    private enum Shape {
+        BINARY_NUMERIC, FLOATING_BINARY, INT64_BINARY, UNARY_NUMERIC, COMPARISON, LOGIC, LOGIC_UNARY, NULL_TEST,
+        FLOATING_TEST, IF, VARIADIC, DATE_PART, DATE_SHIFT, DATE_DIFF, SPECIAL
+    }
+
+    private final int code;
+    private final Shape shape;
+
+    Op(int code, Shape shape) {
+        this.code = code;
+        this.shape = shape;
+    }
+
+    /** The opcode in the encoded program ({@link ProgramEncoding}) and in {@code expr.cu}. */
+    public int code() {
+        return code;
+    }
+
+    /** The operation with this opcode, or null. */
+    public static Op ofCode(int code) {
+        for (Op op : values()) {
+            if (op.code == code) {
+                return op;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The result type of this operation on operands of these types.
+     *
+     * @throws IllegalArgumentException when the operand count or types do not fit the operation,
+     *     naming what it takes
+     */
+    public DType resultType(List<DType> operands) {
+        switch (shape) {
+            case BINARY_NUMERIC -> {
+                return sameType(operands, 2, NUMERIC, "numeric");
+            }
+            case FLOATING_BINARY -> {
+                return sameType(operands, 2, FLOATING, "float or double");
+            }
+            case INT64_BINARY -> {
+                return sameType(operands, 2, Set.of(INT64), "bigint");
+            }
+            case UNARY_NUMERIC -> {
+                return sameType(operands, 1, NUMERIC, "numeric");
+            }
+            case COMPARISON -> {
+                sameType(operands, 2, Set.copyOf(ProgramEncoding.TYPES), "comparable");
+                return BOOL8;
+            }
+            case LOGIC -> {
+                return sameType(operands, 2, Set.of(BOOL8), "boolean");
+            }
+            case LOGIC_UNARY -> {
+                return sameType(operands, 1, Set.of(BOOL8), "boolean");
+            }
+            case NULL_TEST -> {
+                sameType(operands, 1, Set.copyOf(ProgramEncoding.TYPES), "any");
+                return BOOL8;
+            }
+            case FLOATING_TEST -> {
+                sameType(operands, 1, FLOATING, "float or double");
+                return BOOL8;
+            }
+            case IF -> {
+                arity(operands, 3);
+                if (!operands.get(0).equals(BOOL8)) {
+                    throw new IllegalArgumentException("IF needs a boolean condition, not " + operands.get(0));
+                }
+                return sameType(operands.subList(1, 3), 2, Set.copyOf(ProgramEncoding.TYPES), "IF branch");
+            }
+            case VARIADIC -> {
+                if (operands.isEmpty()) {
+                    throw new IllegalArgumentException(this + " needs at least one operand");
+                }
+                return sameType(operands, operands.size(), Set.copyOf(ProgramEncoding.TYPES), "any");
+            }
+            case DATE_PART -> {
+                sameType(operands, 1, Set.of(DATE32), "date");
+                return INT32;
+            }
+            case DATE_SHIFT -> {
+                arity(operands, 2);
+                if (!operands.get(0).equals(DATE32) || !operands.get(1).equals(INT32)) {
+                    throw new IllegalArgumentException(this + " takes (date, int), not " + operands
+                            + ": cast a tinyint or smallint day count to int first");
+                }
+                return DATE32;
+            }
+            case DATE_DIFF -> {
+                sameType(operands, 2, Set.of(DATE32), "date");
+                return INT32;
+            }
+            default -> throw new IllegalArgumentException(this + " needs more than operands: use ProgramBuilder."
+                    + (this == CAST ? "cast(value, type)" : "in(value, literals)"));
+        }
+    }
+
+    private void arity(List<DType> operands, int n) {
+        if (operands.size() != n) {
+            throw new IllegalArgumentException(this + " takes " + n + " operand" + (n == 1 ? "" : "s") + ", not "
+                    + operands.size());
+        }
+    }
+
+    private DType sameType(List<DType> operands, int n, Set<DType> allowed, String what) {
+        arity(operands, n);
+        DType first = operands.get(0);
+        for (DType t : operands) {
+            if (!t.equals(first)) {
+                throw new IllegalArgumentException(this + " needs operands of one type, not " + operands
+                        + ": cast them to a common type first");
+            }
+        }
+        if (!allowed.contains(first)) {
+            throw new IllegalArgumentException(this + " takes " + what + " operands, not " + first);
+        }
+        return first;
+    }
+}

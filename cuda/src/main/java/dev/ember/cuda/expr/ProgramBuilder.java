@@ -1,0 +1,534 @@
+package dev.ember.cuda.expr;
+
+import static dev.ember.cuda.expr.ProgramEncoding.OP_INPUT;
+import static dev.ember.cuda.expr.ProgramEncoding.OP_LITERAL;
+import static dev.ember.cuda.expr.ProgramEncoding.OP_NULL;
+import static dev.ember.cuda.expr.ProgramEncoding.OP_OUTPUT;
+import static java.util.Objects.requireNonNull;
+
+import dev.ember.cuda.column.DType;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Builds a {@link Program} from a typed expression DAG, one operation at a time. Each method appends
+ * one instruction and returns its result as a fresh virtual register ({@link Reg}, SSA: defined once);
+ * operand types are checked at once (an {@link IllegalArgumentException} names the operation, the
+ * types it got and what it takes), so a translation layer learns about an unsupported combination
+ * while it translates, not on the GPU. Semantics per operation: {@link Op}.
+ *
+ * <p>{@link #build()} then removes instructions whose results no output needs, assigns physical
+ * registers by a linear scan over the straight-line code (a register is free again after the last
+ * read of its value, and the lowest free one is taken, so the count is the maximum number of values
+ * alive at once), and encodes the program ({@link ProgramEncoding}). Limits:
+ * {@link ProgramEncoding#MAX_REGISTERS} registers, {@link ProgramEncoding#MAX_INSTRUCTIONS}
+ * instructions, {@link ProgramEncoding#MAX_WORDS} words; beyond them {@code build()} throws and the
+ * caller splits the projection into several programs (or leaves it on the CPU).
+ *
+ * <p>Example, {@code a + 1 > b} over an int column 0 and a bigint column 1:
+ *
+ * <pre>{@code
+ * ProgramBuilder b = new ProgramBuilder();
+ * Reg sum = b.add(b.cast(b.input(0, DType.INT32), DType.INT64), b.literal(1L));
+ * b.output(b.greaterThan(sum, b.input(1, DType.INT64)));
+ * Program p = b.build();
+ * }</pre>
+ *
+ * Not thread-safe; one builder per program.
+ */
+public final class ProgramBuilder {
+    /** One appended instruction; {@code dst} is null for OUTPUT. */
+    private record Node(int opcode, int type, int aux, Reg dst, Reg[] args, long[] trailing, int index) {}
+
+    private final List<Node> nodes = new ArrayList<>();
+    private final Map<Integer, Reg> inputs = new HashMap<>();
+    private final List<DType> outputs = new ArrayList<>();
+    private int nextId;
+
+    /** The value of column {@code columnIndex} (of the evaluator's input list) as {@code type}; one register per column. */
+    public Reg input(int columnIndex, DType type) {
+        requireNonNull(type, "type is null");
+        if (columnIndex < 0) {
+            throw new IllegalArgumentException("column index must be >= 0, not " + columnIndex);
+        }
+        int code = ProgramEncoding.typeCode(type);
+        Reg existing = inputs.get(columnIndex);
+        if (existing != null) {
+            if (!existing.type().equals(type)) {
+                throw new IllegalArgumentException("column " + columnIndex + " is already an input of type "
+                        + existing.type() + ", not " + type);
+            }
+            return existing;
+        }
+        Reg reg = append(OP_INPUT, code, 0, type, new Reg[0], new long[0], columnIndex);
+        inputs.put(columnIndex, reg);
+        return reg;
+    }
+
+    public Reg literal(boolean value) {
+        return literalWord(DType.BOOL8, value ? 1 : 0);
+    }
+
+    public Reg literal(byte value) {
+        return literalWord(DType.INT8, value);
+    }
+
+    public Reg literal(short value) {
+        return literalWord(DType.INT16, value);
+    }
+
+    public Reg literal(int value) {
+        return literalWord(DType.INT32, value);
+    }
+
+    public Reg literal(long value) {
+        return literalWord(DType.INT64, value);
+    }
+
+    /** A FLOAT32 literal; its bits are kept (a NaN payload too). */
+    public Reg literal(float value) {
+        return literalWord(DType.FLOAT32, Float.floatToRawIntBits(value) & 0xffffffffL);
+    }
+
+    /** A FLOAT64 literal; its bits are kept. */
+    public Reg literal(double value) {
+        return literalWord(DType.FLOAT64, Double.doubleToRawLongBits(value));
+    }
+
+    public Reg literal(LocalDate date) {
+        return dateLiteral(Math.toIntExact(requireNonNull(date, "date is null").toEpochDay()));
+    }
+
+    /** A DATE32 literal of {@code days} since 1970-01-01. */
+    public Reg dateLiteral(int days) {
+        return literalWord(DType.DATE32, days);
+    }
+
+    /**
+     * A literal from a boxed value as Spark's {@code Literal} holds it: Boolean for BOOL8, Byte / Short
+     * / Integer / Long (in range) for the integral types, Float for FLOAT32, Float or Double for
+     * FLOAT64, Integer (days) or LocalDate for DATE32; null gives {@link #nullLiteral}.
+     */
+    public Reg literal(DType type, Object value) {
+        requireNonNull(type, "type is null");
+        if (value == null) {
+            return nullLiteral(type);
+        }
+        return literalWord(type, word(type, value));
+    }
+
+    /** A null of {@code type}. */
+    public Reg nullLiteral(DType type) {
+        requireNonNull(type, "type is null");
+        return append(OP_NULL, ProgramEncoding.typeCode(type), 0, type, new Reg[0], new long[0], 0);
+    }
+
+    /**
+     * Applies {@code op} to {@code operands} (fixed-arity operations, and COALESCE with any count).
+     *
+     * @throws IllegalArgumentException when the operands do not fit the operation ({@link Op#resultType}),
+     *     or for CAST and IN, which have their own methods
+     */
+    public Reg op(Op op, Reg... operands) {
+        requireNonNull(op, "op is null");
+        requireNonNull(operands, "operands is null");
+        List<DType> types = new ArrayList<>(operands.length);
+        for (int i = 0; i < operands.length; i++) {
+            types.add(check(operands[i], op + " operand " + i).type());
+        }
+        DType result = op.resultType(types);
+        int typeCode = ProgramEncoding.typeCode(op == Op.IF ? types.get(1) : types.get(0));
+        if (op == Op.COALESCE) {
+            long[] trailing = new long[operands.length];
+            return append(op.code(), typeCode, 0, result, operands.clone(), trailing, 0);
+        }
+        return append(op.code(), typeCode, 0, result, operands.clone(), new long[0], 0);
+    }
+
+    public Reg add(Reg a, Reg b) {
+        return op(Op.ADD, a, b);
+    }
+
+    public Reg subtract(Reg a, Reg b) {
+        return op(Op.SUBTRACT, a, b);
+    }
+
+    public Reg multiply(Reg a, Reg b) {
+        return op(Op.MULTIPLY, a, b);
+    }
+
+    public Reg divide(Reg a, Reg b) {
+        return op(Op.DIVIDE, a, b);
+    }
+
+    public Reg integralDivide(Reg a, Reg b) {
+        return op(Op.INTEGRAL_DIVIDE, a, b);
+    }
+
+    public Reg remainder(Reg a, Reg b) {
+        return op(Op.REMAINDER, a, b);
+    }
+
+    public Reg pmod(Reg a, Reg b) {
+        return op(Op.PMOD, a, b);
+    }
+
+    public Reg negate(Reg a) {
+        return op(Op.NEGATE, a);
+    }
+
+    public Reg abs(Reg a) {
+        return op(Op.ABS, a);
+    }
+
+    public Reg equal(Reg a, Reg b) {
+        return op(Op.EQUAL, a, b);
+    }
+
+    public Reg nullSafeEqual(Reg a, Reg b) {
+        return op(Op.NULL_SAFE_EQUAL, a, b);
+    }
+
+    public Reg lessThan(Reg a, Reg b) {
+        return op(Op.LESS_THAN, a, b);
+    }
+
+    public Reg lessOrEqual(Reg a, Reg b) {
+        return op(Op.LESS_OR_EQUAL, a, b);
+    }
+
+    public Reg greaterThan(Reg a, Reg b) {
+        return op(Op.GREATER_THAN, a, b);
+    }
+
+    public Reg greaterOrEqual(Reg a, Reg b) {
+        return op(Op.GREATER_OR_EQUAL, a, b);
+    }
+
+    public Reg notEqual(Reg a, Reg b) {
+        return op(Op.NOT_EQUAL, a, b);
+    }
+
+    public Reg and(Reg a, Reg b) {
+        return op(Op.AND, a, b);
+    }
+
+    public Reg or(Reg a, Reg b) {
+        return op(Op.OR, a, b);
+    }
+
+    public Reg not(Reg a) {
+        return op(Op.NOT, a);
+    }
+
+    public Reg isNull(Reg a) {
+        return op(Op.IS_NULL, a);
+    }
+
+    public Reg isNotNull(Reg a) {
+        return op(Op.IS_NOT_NULL, a);
+    }
+
+    public Reg isNaN(Reg a) {
+        return op(Op.IS_NAN, a);
+    }
+
+    /** {@code IF(condition, then, otherwise)}; a null condition takes {@code otherwise}. */
+    public Reg ifThenElse(Reg condition, Reg then, Reg otherwise) {
+        return op(Op.IF, condition, then, otherwise);
+    }
+
+    /**
+     * {@code CASE WHEN c0 THEN v0 WHEN c1 THEN v1 ... ELSE otherwise END} as nested IFs (a null
+     * condition falls through to the next branch, as in Spark).
+     *
+     * @param otherwise the ELSE value, or null for none (a null of the values' type)
+     */
+    public Reg caseWhen(List<Reg> conditions, List<Reg> values, Reg otherwise) {
+        requireNonNull(conditions, "conditions is null");
+        requireNonNull(values, "values is null");
+        if (conditions.isEmpty() || conditions.size() != values.size()) {
+            throw new IllegalArgumentException("CASE WHEN needs one or more branches and one value per condition, not "
+                    + conditions.size() + " conditions and " + values.size() + " values");
+        }
+        Reg result = otherwise != null ? otherwise : nullLiteral(check(values.get(0), "CASE WHEN value 0").type());
+        for (int i = conditions.size() - 1; i >= 0; i--) {
+            result = ifThenElse(conditions.get(i), values.get(i), result);
+        }
+        return result;
+    }
+
+    public Reg coalesce(Reg... operands) {
+        return op(Op.COALESCE, operands);
+    }
+
+    /**
+     * {@code CAST(value AS to)} among BOOL8, INT8, INT16, INT32, INT64, FLOAT32 and FLOAT64 ({@link
+     * Op#CAST}); a cast to the value's own type returns {@code value}.
+     */
+    public Reg cast(Reg value, DType to) {
+        check(value, "CAST operand");
+        requireNonNull(to, "to is null");
+        if (!Op.CASTABLE.contains(value.type()) || !Op.CASTABLE.contains(to)) {
+            throw new IllegalArgumentException("CAST converts among " + ProgramEncoding.TYPES.subList(0, 7)
+                    + ", not " + value.type() + " to " + to);
+        }
+        if (value.type().equals(to)) {
+            return value;
+        }
+        return append(Op.CAST.code(), ProgramEncoding.typeCode(value.type()), ProgramEncoding.typeCode(to), to,
+                new Reg[] {value}, new long[0], 0);
+    }
+
+    /**
+     * {@code value IN (literals...)} ({@link Op#IN}); the literals are boxed as for {@link
+     * #literal(DType, Object)} in {@code value}'s type, null entries allowed.
+     */
+    public Reg in(Reg value, List<?> literals) {
+        check(value, "IN value");
+        requireNonNull(literals, "literals is null");
+        if (literals.isEmpty() || literals.size() > ProgramEncoding.MAX_IN_LIST) {
+            throw new IllegalArgumentException("IN needs 1 to " + ProgramEncoding.MAX_IN_LIST + " literals, not "
+                    + literals.size());
+        }
+        boolean hasNull = false;
+        List<Long> words = new ArrayList<>();
+        for (Object literal : literals) {
+            if (literal == null) {
+                hasNull = true;
+            } else {
+                words.add(word(value.type(), literal));
+            }
+        }
+        long[] trailing = words.stream().mapToLong(Long::longValue).toArray();
+        return append(Op.IN.code(), ProgramEncoding.typeCode(value.type()), hasNull ? 1 : 0, DType.BOOL8,
+                new Reg[] {value}, trailing, 0);
+    }
+
+    public Reg year(Reg date) {
+        return op(Op.YEAR, date);
+    }
+
+    public Reg month(Reg date) {
+        return op(Op.MONTH, date);
+    }
+
+    public Reg dayOfMonth(Reg date) {
+        return op(Op.DAY_OF_MONTH, date);
+    }
+
+    public Reg dateAdd(Reg date, Reg days) {
+        return op(Op.DATE_ADD, date, days);
+    }
+
+    public Reg dateSub(Reg date, Reg days) {
+        return op(Op.DATE_SUB, date, days);
+    }
+
+    public Reg dateDiff(Reg end, Reg start) {
+        return op(Op.DATE_DIFF, end, start);
+    }
+
+    /** Makes {@code value} the next output column; returns its index among the outputs. */
+    public int output(Reg value) {
+        check(value, "output");
+        int index = outputs.size();
+        if (index > 0xffff) {
+            throw new IllegalArgumentException("a program has at most 65536 outputs");
+        }
+        outputs.add(value.type());
+        nodes.add(new Node(OP_OUTPUT, ProgramEncoding.typeCode(value.type()), 0, null, new Reg[] {value}, new long[0],
+                index));
+        return index;
+    }
+
+    /**
+     * The program computing every output, with dead instructions removed and registers assigned.
+     *
+     * @throws IllegalStateException when there is no output, or the program exceeds a limit of
+     *     {@link ProgramEncoding} (the message says which, and by how much)
+     */
+    public Program build() {
+        if (outputs.isEmpty()) {
+            throw new IllegalStateException("the program has no output: call output(reg) for each result column");
+        }
+        // Dead-code elimination, backwards: keep outputs and whatever they read.
+        boolean[] live = new boolean[nextId];
+        boolean[] keep = new boolean[nodes.size()];
+        int kept = 0;
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node node = nodes.get(i);
+            if (node.dst() == null || live[node.dst().id()]) {
+                keep[i] = true;
+                kept++;
+                for (Reg arg : node.args()) {
+                    live[arg.id()] = true;
+                }
+            }
+        }
+        if (kept > ProgramEncoding.MAX_INSTRUCTIONS) {
+            throw new IllegalStateException("the program has " + kept + " instructions, more than the limit of "
+                    + ProgramEncoding.MAX_INSTRUCTIONS + ": split the expressions into several programs");
+        }
+        int[] lastUse = new int[nextId];
+        Arrays.fill(lastUse, -1);
+        for (int i = 0; i < nodes.size(); i++) {
+            if (keep[i]) {
+                for (Reg arg : nodes.get(i).args()) {
+                    lastUse[arg.id()] = i;
+                }
+            }
+        }
+        int[] physical = new int[nextId];
+        TreeSet<Integer> free = new TreeSet<>();
+        int registers = 0;
+        List<Long> code = new ArrayList<>();
+        DType[] inputTypes = new DType[0];
+        for (int i = 0; i < nodes.size(); i++) {
+            if (!keep[i]) {
+                continue;
+            }
+            Node node = nodes.get(i);
+            int[] args = new int[node.args().length];
+            for (int k = 0; k < args.length; k++) {
+                args[k] = physical[node.args()[k].id()];
+            }
+            // Operands are read before the destination is written, so a last-read register can be the destination.
+            for (Reg arg : node.args()) {
+                if (lastUse[arg.id()] == i) {
+                    free.add(physical[arg.id()]);
+                }
+            }
+            int dst = 0;
+            if (node.dst() != null) {
+                dst = free.isEmpty() ? registers++ : free.pollFirst();
+                if (registers > ProgramEncoding.MAX_REGISTERS) {
+                    throw new IllegalStateException("the program needs more than " + ProgramEncoding.MAX_REGISTERS
+                            + " registers (values alive at once) at instruction " + code.size()
+                            + ": split the expressions into several programs");
+                }
+                physical[node.dst().id()] = dst;
+            }
+            long header = ProgramEncoding.header(node.opcode(), node.type(), node.aux(), dst);
+            switch (node.opcode()) {
+                case OP_INPUT -> {
+                    code.add(header | ((long) node.index()) << 32);
+                    if (node.index() >= inputTypes.length) {
+                        inputTypes = Arrays.copyOf(inputTypes, node.index() + 1);
+                    }
+                    inputTypes[node.index()] = node.dst().type();
+                }
+                case OP_LITERAL -> {
+                    code.add(header);
+                    code.add(node.trailing()[0]);
+                }
+                case OP_OUTPUT -> code.add(ProgramEncoding.withOperands(header, args[0], 0, 0)
+                        | ((long) node.index()) << 40);
+                default -> {
+                    if (node.opcode() == Op.COALESCE.code()) {
+                        code.add(ProgramEncoding.withCount(header, args.length));
+                        for (int arg : args) {
+                            code.add((long) arg);
+                        }
+                    } else if (node.opcode() == Op.IN.code()) {
+                        code.add(ProgramEncoding.withCount(ProgramEncoding.withOperands(header, args[0], 0, 0),
+                                node.trailing().length));
+                        for (long w : node.trailing()) {
+                            code.add(w);
+                        }
+                    } else {
+                        code.add(ProgramEncoding.withOperands(header, args.length > 0 ? args[0] : 0,
+                                args.length > 1 ? args[1] : 0, args.length > 2 ? args[2] : 0));
+                    }
+                }
+            }
+        }
+        if (code.size() > ProgramEncoding.MAX_WORDS) {
+            throw new IllegalStateException("the program encodes to " + code.size() + " words, more than the limit of "
+                    + ProgramEncoding.MAX_WORDS + ": shorten its IN lists or split it into several programs");
+        }
+        return new Program(code.stream().mapToLong(Long::longValue).toArray(), registers, inputTypes,
+                List.copyOf(outputs), kept);
+    }
+
+    private Reg literalWord(DType type, long word) {
+        return append(OP_LITERAL, ProgramEncoding.typeCode(type), 0, type, new Reg[0], new long[] {word}, 0);
+    }
+
+    private Reg append(int opcode, int typeCode, int aux, DType result, Reg[] args, long[] trailing, int index) {
+        if (nextId == Integer.MAX_VALUE) {
+            throw new IllegalStateException("too many values in one builder");
+        }
+        Reg dst = new Reg(this, nextId++, result);
+        nodes.add(new Node(opcode, typeCode, aux, dst, args, trailing, index));
+        return dst;
+    }
+
+    private Reg check(Reg reg, String what) {
+        requireNonNull(reg, what + " is null");
+        if (reg.owner() != this) {
+            throw new IllegalArgumentException(what + " " + reg + " comes from another ProgramBuilder");
+        }
+        return reg;
+    }
+
+    /** The register word of a boxed literal of {@code type}. */
+    private static long word(DType type, Object value) {
+        int code = ProgramEncoding.typeCode(type);
+        return switch (code) {
+            case ProgramEncoding.TYPE_BOOL8 -> {
+                if (!(value instanceof Boolean b)) {
+                    throw badLiteral(type, value, "a Boolean");
+                }
+                yield b ? 1 : 0;
+            }
+            case ProgramEncoding.TYPE_INT8 -> integral(type, value, Byte.MIN_VALUE, Byte.MAX_VALUE);
+            case ProgramEncoding.TYPE_INT16 -> integral(type, value, Short.MIN_VALUE, Short.MAX_VALUE);
+            case ProgramEncoding.TYPE_INT32 -> integral(type, value, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            case ProgramEncoding.TYPE_INT64 -> integral(type, value, Long.MIN_VALUE, Long.MAX_VALUE);
+            case ProgramEncoding.TYPE_FLOAT32 -> {
+                if (!(value instanceof Float f)) {
+                    throw badLiteral(type, value, "a Float");
+                }
+                yield Float.floatToRawIntBits(f) & 0xffffffffL;
+            }
+            case ProgramEncoding.TYPE_FLOAT64 -> {
+                if (value instanceof Double d) {
+                    yield Double.doubleToRawLongBits(d);
+                }
+                if (value instanceof Float f) {
+                    yield Double.doubleToRawLongBits(f.doubleValue());
+                }
+                throw badLiteral(type, value, "a Double or Float");
+            }
+            default -> {
+                if (value instanceof LocalDate date) {
+                    yield Math.toIntExact(date.toEpochDay());
+                }
+                yield integral(type, value, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            }
+        };
+    }
+
+    private static long integral(DType type, Object value, long min, long max) {
+        if (!(value instanceof Byte || value instanceof Short || value instanceof Integer || value instanceof Long)) {
+            throw badLiteral(type, value, "a Byte, Short, Integer or Long");
+        }
+        long v = ((Number) value).longValue();
+        if (v < min || v > max) {
+            throw new IllegalArgumentException("literal " + v + " is outside the range of " + type + " (" + min + ".."
+                    + max + ")");
+        }
+        return v;
+    }
+
+    private static IllegalArgumentException badLiteral(DType type, Object value, String expected) {
+        return new IllegalArgumentException("a " + type + " literal must be " + expected + ", not "
+                + value.getClass().getSimpleName() + " " + value);
+    }
+}

@@ -1,0 +1,213 @@
+package dev.ember.cuda.conformance;
+
+import dev.ember.cuda.Device;
+import dev.ember.cuda.DeviceArrays;
+import dev.ember.cuda.DeviceBuffer;
+import dev.ember.cuda.column.Column;
+import dev.ember.cuda.column.DType;
+import dev.ember.cuda.expr.Op;
+import dev.ember.cuda.expr.Program;
+import dev.ember.cuda.expr.ProgramBuilder;
+import dev.ember.cuda.expr.ProgramEvaluator;
+import dev.ember.cuda.expr.Reg;
+import dev.ember.cuda.kernel.ExprKernels;
+import dev.ember.cuda.testing.RandomColumns;
+import dev.ember.cuda.testing.RandomData;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Conformance cases for {@code expr.cu}: fixed programs that together use every opcode on every type
+ * it takes, over random columns (nulls, NaN payloads, -0.0, infinities, min/max, with and without
+ * validity bitmaps). Every output's data and validity bytes are compared.
+ */
+final class ExprConformance {
+    private static final DType[] NUMERIC = {DType.INT8, DType.INT16, DType.INT32, DType.INT64, DType.FLOAT32,
+        DType.FLOAT64};
+    private static final DType[] CASTABLE = {DType.BOOL8, DType.INT8, DType.INT16, DType.INT32, DType.INT64,
+        DType.FLOAT32, DType.FLOAT64};
+
+    private ExprConformance() {}
+
+    static List<ConformanceCase> cases() {
+        List<ConformanceCase> cases = new ArrayList<>();
+        for (DType t : NUMERIC) {
+            cases.add(program("expr numeric " + t, new DType[] {t, t, DType.BOOL8}, b -> numeric(b, t)));
+        }
+        cases.add(program("expr boolean", new DType[] {DType.BOOL8, DType.BOOL8, DType.BOOL8}, ExprConformance::logic));
+        cases.add(program("expr date", new DType[] {DType.DATE32, DType.DATE32, DType.INT32}, ExprConformance::dates));
+        cases.add(program("expr mixed, 40 instructions", new DType[] {DType.INT32, DType.FLOAT64, DType.DATE32,
+            DType.BOOL8, DType.INT64}, ExprConformance::mixed));
+        return cases;
+    }
+
+    private static void numeric(ProgramBuilder b, DType t) {
+        Reg x = b.input(0, t);
+        Reg y = b.input(1, t);
+        Reg c = b.input(2, DType.BOOL8);
+        for (Op op : List.of(Op.ADD, Op.SUBTRACT, Op.MULTIPLY, Op.REMAINDER, Op.PMOD)) {
+            b.output(b.op(op, x, y));
+        }
+        b.output(b.negate(x));
+        b.output(b.abs(y));
+        if (t.equals(DType.FLOAT32) || t.equals(DType.FLOAT64)) {
+            b.output(b.divide(x, y));
+            b.output(b.isNaN(x));
+        }
+        if (t.equals(DType.INT64)) {
+            b.output(b.integralDivide(x, y));
+        }
+        comparisons(b, x, y);
+        for (DType to : CASTABLE) {
+            b.output(b.cast(x, to));
+        }
+        b.output(b.ifThenElse(c, x, y));
+        b.output(b.coalesce(x, y, b.nullLiteral(t), b.literal(t, literal(t, 3))));
+        List<Object> list = new ArrayList<>(Arrays.asList(specialLiterals(t)));
+        b.output(b.in(x, list));
+        list.add(null);
+        b.output(b.in(y, list));
+    }
+
+    private static void comparisons(ProgramBuilder b, Reg x, Reg y) {
+        for (Op op : List.of(Op.EQUAL, Op.NULL_SAFE_EQUAL, Op.LESS_THAN, Op.LESS_OR_EQUAL, Op.GREATER_THAN,
+                Op.GREATER_OR_EQUAL, Op.NOT_EQUAL)) {
+            b.output(b.op(op, x, y));
+        }
+        b.output(b.isNull(x));
+        b.output(b.isNotNull(y));
+    }
+
+    private static void logic(ProgramBuilder b) {
+        Reg p = b.input(0, DType.BOOL8);
+        Reg q = b.input(1, DType.BOOL8);
+        Reg r = b.input(2, DType.BOOL8);
+        b.output(b.and(p, q));
+        b.output(b.or(p, q));
+        b.output(b.not(p));
+        b.output(b.and(b.or(p, b.nullLiteral(DType.BOOL8)), b.not(r)));
+        b.output(b.or(b.and(q, b.nullLiteral(DType.BOOL8)), r));
+        comparisons(b, p, q);
+        for (DType to : CASTABLE) {
+            b.output(b.cast(q, to));
+        }
+        b.output(b.in(p, Arrays.asList(true, null)));
+        b.output(b.caseWhen(List.of(p, q), List.of(b.literal(1), b.literal(2)), null));
+        b.output(b.coalesce(p, q, r));
+    }
+
+    private static void dates(ProgramBuilder b) {
+        Reg d = b.input(0, DType.DATE32);
+        Reg e = b.input(1, DType.DATE32);
+        Reg n = b.input(2, DType.INT32);
+        b.output(b.year(d));
+        b.output(b.month(d));
+        b.output(b.dayOfMonth(d));
+        b.output(b.dateAdd(d, n));
+        b.output(b.dateSub(e, n));
+        b.output(b.dateDiff(d, e));
+        b.output(b.year(b.dateAdd(b.dateLiteral(-719_162), n)));
+        comparisons(b, d, e);
+        b.output(b.in(d, Arrays.asList(0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, null)));
+        b.output(b.coalesce(d, e));
+    }
+
+    /** A 40-instruction program that keeps many values alive at once and reuses registers. */
+    private static void mixed(ProgramBuilder b) {
+        Reg i = b.input(0, DType.INT32);
+        Reg x = b.input(1, DType.FLOAT64);
+        Reg d = b.input(2, DType.DATE32);
+        Reg flag = b.input(3, DType.BOOL8);
+        Reg l = b.input(4, DType.INT64);
+        Reg il = b.cast(i, DType.INT64);
+        Reg sum = b.add(il, l);
+        Reg prod = b.multiply(sum, b.literal(31L));
+        Reg q = b.integralDivide(prod, b.subtract(l, b.literal(7L)));
+        Reg xd = b.divide(b.add(x, b.cast(i, DType.FLOAT64)), b.cast(l, DType.FLOAT64));
+        Reg big = b.greaterThan(xd, b.literal(0.5));
+        Reg year = b.year(b.dateAdd(d, b.pmod(i, b.literal(400))));
+        Reg cond = b.and(b.or(flag, big), b.not(b.isNull(d)));
+        Reg choice = b.caseWhen(List.of(cond, b.lessThan(year, b.literal(2000))),
+                List.of(q, b.cast(year, DType.INT64)), b.coalesce(l, b.literal(-1L)));
+        b.output(choice);
+        b.output(b.in(b.remainder(i, b.literal(10)), Arrays.asList(1, 3, 5, null)));
+        b.output(b.coalesce(b.cast(xd, DType.FLOAT32), b.literal(Float.NaN)));
+        b.output(b.nullSafeEqual(b.abs(b.negate(sum)), b.cast(b.month(d), DType.INT64)));
+        b.output(cond);
+    }
+
+    private static Object[] specialLiterals(DType t) {
+        return switch (t.id()) {
+            case INT8 -> new Object[] {(byte) 0, Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) -1};
+            case INT16 -> new Object[] {(short) 0, Short.MIN_VALUE, Short.MAX_VALUE, (short) 1};
+            case INT32 -> new Object[] {0, Integer.MIN_VALUE, Integer.MAX_VALUE, -1};
+            case INT64 -> new Object[] {0L, Long.MIN_VALUE, Long.MAX_VALUE, 1L};
+            case FLOAT32 -> new Object[] {Float.NaN, -0.0f, Float.POSITIVE_INFINITY, 1.5f};
+            default -> new Object[] {Double.NaN, -0.0, Double.NEGATIVE_INFINITY, 0.5};
+        };
+    }
+
+    private static Object literal(DType t, int v) {
+        return switch (t.id()) {
+            case INT8 -> (byte) v;
+            case INT16 -> (short) v;
+            case INT32 -> v;
+            case INT64 -> (long) v;
+            case FLOAT32 -> (float) v;
+            default -> (double) v;
+        };
+    }
+
+    private static ConformanceCase program(String name, DType[] inputTypes, Consumer<ProgramBuilder> body) {
+        ProgramBuilder builder = new ProgramBuilder();
+        body.accept(builder);
+        Program program = builder.build();
+        return LambdaCase.of(name, Set.of(ExprKernels.EVAL_PROGRAM), (device, seed, n) -> {
+            Random r = new Random(seed);
+            List<Column> inputs = new ArrayList<>();
+            try {
+                for (DType type : inputTypes) {
+                    inputs.add(randomColumn(device, r, type, n));
+                }
+                List<Column> outputs = ProgramEvaluator.evaluate(device, program, inputs, n, device.defaultStream());
+                List<byte[]> bytes = new ArrayList<>();
+                try {
+                    for (Column c : outputs) {
+                        bytes.add(LambdaCase.bytes(c.data()));
+                        bytes.add(LambdaCase.bytes(c.validity()));
+                    }
+                } finally {
+                    outputs.forEach(Column::close);
+                }
+                return bytes;
+            } finally {
+                inputs.forEach(Column::close);
+            }
+        });
+    }
+
+    private static Column randomColumn(Device device, Random r, DType type, int n) {
+        byte[] values = RandomColumns.values(r, type, n);
+        if (type.equals(DType.BOOL8)) {
+            // Any non-zero byte is true: mix in a few that are neither 0 nor 1.
+            for (int i = 0; i < n; i++) {
+                if (r.nextInt(8) == 0) {
+                    values[i] = (byte) r.nextInt();
+                }
+            }
+        }
+        DeviceBuffer data = DeviceArrays.upload(device, values);
+        DeviceBuffer validity;
+        try {
+            validity = LambdaCase.uploadValidityOrNull(device, r, n);
+        } catch (RuntimeException | Error e) {
+            data.close();
+            throw e;
+        }
+        return Column.create(type, n, data, validity, Column.UNKNOWN_NULL_COUNT);
+    }
+}

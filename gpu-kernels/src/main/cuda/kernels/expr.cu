@@ -1,0 +1,458 @@
+// Expression programs: one interpreter kernel evaluates a compiled Catalyst-like expression program
+// (dev.ember.cuda.expr.Program, built by ProgramBuilder) once per row, fused: every input column is
+// read once and every output column written once, with no intermediate columns.
+//
+// ember_eval_program(const int64_t* program, int32_t words, const int64_t* columns,
+//                    int32_t num_inputs, int64_t n)
+//   program: `words` int64 words of straight-line code (encoding below; ProgramEncoding.java is the
+//   same description). columns: (data, validity) address pairs, first the num_inputs inputs by column
+//   index (pairs of columns the program does not read may be 0), then one pair per output. A 0
+//   validity means "all valid" for an input; every output needs both buffers: data of n values of its
+//   type and a validity bitmap of (n + 63) / 64 * 8 bytes, 4-byte aligned.
+//   For each row i in [0, n) the program runs over a private register file; OUTPUT k writes output k's
+//   row i: the register's value, or 0 when it is null, and its validity bit. The validity bitmaps are
+//   written as whole 32-bit words up to their 64-bit-word size, bits past n are 0 (lane 0 of each warp
+//   stores the ballot of its 32 rows: blockDim.x must be a multiple of 32). Inputs are read only at
+//   rows in [0, n) (data only where valid), the program and columns arrays only at their words.
+//   Null counts are not computed. n == 0 writes nothing. Outputs must not overlap inputs.
+//   Launch: dynamic shared memory of registers * blockDim.x * 8 bytes (ExprKernels.launch), where
+//   registers is the program's register count; register r of thread t is word r * blockDim.x + t, so
+//   a warp's accesses to one register are consecutive (no bank conflicts). The null flags are one
+//   64-bit mask per thread (at most 64 registers). Control flow through the program is the same for
+//   every thread, so warps diverge only inside data-dependent operations.
+//
+// Encoding: every instruction starts with a header word
+//   bits 0..7 opcode, 8..15 type code (operand type; CAST: source type), 16..23 aux (CAST: target type;
+//   IN: 1 if its literal list holds a null), 24..31 destination register, 32..39 / 40..47 / 48..55
+//   operand registers a / b / c. INPUT: bits 32..63 column index. COALESCE and IN: bits 40..55 the
+//   number of trailing words (COALESCE: operand registers; IN: literal values). OUTPUT: bits 40..55 the
+//   output index. LITERAL: one trailing word, the value.
+// Type codes: 0 BOOL8, 1 INT8, 2 INT16, 3 INT32, 4 INT64, 5 FLOAT32, 6 FLOAT64, 7 DATE32 (days since
+// 1970-01-01 as int32). A register holds an int64 word: BOOL8 as 0/1, integral types and DATE32
+// sign-extended, FLOAT32 as its bits zero-extended, FLOAT64 as its bits; a null register holds 0.
+//
+// Semantics are Spark 3.5's with ANSI off. Unless an opcode says otherwise, a null operand gives a null
+// result. Floating-point results computed by an opcode that are NaN are the canonical NaN
+// (0x7fc00000 / 0x7ff8000000000000); INPUT, LITERAL, IF, COALESCE and OUTPUT move bits unchanged.
+// "Numeric" is INT8, INT16, INT32, INT64, FLOAT32 or FLOAT64; binary operands share one type.
+//    1 INPUT      dst = column[col] row i as type (BOOL8: any non-zero byte is 1); null where its bit is 0.
+//    2 LITERAL    dst = the trailing word; not null.
+//    3 NULL       dst = null of the type.
+//    4 OUTPUT     output[k] row i = a (0 when a is null), validity bit = a is not null.
+//   10 ADD        numeric a + b; integral types wrap at their own width; IEEE round-to-nearest for floats.
+//   11 SUBTRACT   a - b, likewise.
+//   12 MULTIPLY   a * b, likewise (no fused multiply-add anywhere: built with -fmad=false).
+//   13 DIVIDE     FLOAT32/FLOAT64 a / b; null when b == 0 (also -0.0).
+//   14 INTEGRAL_DIVIDE  INT64 a div b, truncating; null when b == 0; INT64_MIN div -1 = INT64_MIN.
+//   15 REMAINDER  numeric a % b with the sign of a (Java's %, C's fmod for floats); null when b == 0
+//                 (also -0.0); MIN % -1 = 0.
+//   16 PMOD       Spark's pmod: r = a % b; if r < 0 then (r + b) % b else r; the addition wraps at the
+//                 type's width (at int32 for INT8/INT16, as Spark computes them in int); null when b == 0.
+//   17 NEGATE     numeric -a; integral wraps (-MIN = MIN); floats flip the sign.
+//   18 ABS        numeric |a|; integral wraps (abs(MIN) = MIN); abs(-0.0) = 0.0.
+//   20 EQUAL, 21 NULL_SAFE_EQUAL, 22 LESS_THAN, 23 LESS_OR_EQUAL, 24 GREATER_THAN, 25 GREATER_OR_EQUAL,
+//   26 NOT_EQUAL: BOOL8 results on two operands of any one type. Integral, BOOL8 (false < true) and
+//                 DATE32 compare as integers; floats in Spark's order: -0.0 = 0.0, NaN = NaN, NaN above
+//                 +Infinity. NULL_SAFE_EQUAL is never null: both null -> 1, one null -> 0.
+//   30 AND        three-valued: 0 if either is 0 (even if the other is null), else null if either is
+//                 null, else 1.
+//   31 OR         three-valued: 1 if either is 1, else null if either is null, else 0.
+//   32 NOT        1 - a; null stays null.
+//   33 IS_NULL    1 if a is null else 0; never null.   34 IS_NOT_NULL  the opposite; never null.
+//   35 IS_NAN     FLOAT32/FLOAT64: 1 if a is NaN; a null a gives 0; never null.
+//   40 CAST       from type to aux type among BOOL8, INT8..INT64, FLOAT32, FLOAT64 with cast.cu's rules
+//                 (ember_cast.cuh): integral narrowing wraps, floats to INT32/INT64 saturate with NaN -> 0,
+//                 to INT8/INT16 through INT32, x != 0 to BOOL8 (NaN -> 1), integers to floats round to
+//                 nearest even, FLOAT64 -> FLOAT32 rounds to nearest even.
+//   41 IF         a is BOOL8: dst = b when a is 1, c when a is 0 or null (value and null flag).
+//   42 COALESCE   dst = the first non-null trailing operand register; null when all are null.
+//   43 IN         a IN (trailing literals of type): null when a is null; 1 when a equals a literal (the
+//                 comparisons' equality: NaN matches NaN, -0.0 matches 0.0); else null when aux says the
+//                 list holds a null; else 0.
+//   50 YEAR, 51 MONTH, 52 DAY_OF_MONTH   DATE32 -> INT32 in the proleptic Gregorian calendar, for every
+//                 int32 day count (civil-from-days, exact in int64 arithmetic).
+//   53 DATE_ADD   DATE32 a + INT32 b days, wrapping at int32 (Spark 3.5's iadd).
+//   54 DATE_SUB   DATE32 a - INT32 b days, wrapping at int32.
+//   55 DATE_DIFF  INT32 a - b for DATE32 a (end) and b (start), wrapping at int32.
+#include "ember.cuh"
+#include "ember_cast.cuh"
+
+namespace {
+
+enum : int { T_BOOL8 = 0, T_I8 = 1, T_I16 = 2, T_I32 = 3, T_I64 = 4, T_F32 = 5, T_F64 = 6, T_DATE32 = 7 };
+
+enum : int {
+  OP_INPUT = 1, OP_LITERAL = 2, OP_NULL = 3, OP_OUTPUT = 4,
+  OP_ADD = 10, OP_SUBTRACT = 11, OP_MULTIPLY = 12, OP_DIVIDE = 13, OP_INTEGRAL_DIVIDE = 14,
+  OP_REMAINDER = 15, OP_PMOD = 16, OP_NEGATE = 17, OP_ABS = 18,
+  OP_EQUAL = 20, OP_NULL_SAFE_EQUAL = 21, OP_LESS_THAN = 22, OP_LESS_OR_EQUAL = 23, OP_GREATER_THAN = 24,
+  OP_GREATER_OR_EQUAL = 25, OP_NOT_EQUAL = 26,
+  OP_AND = 30, OP_OR = 31, OP_NOT = 32, OP_IS_NULL = 33, OP_IS_NOT_NULL = 34, OP_IS_NAN = 35,
+  OP_CAST = 40, OP_IF = 41, OP_COALESCE = 42, OP_IN = 43,
+  OP_YEAR = 50, OP_MONTH = 51, OP_DAY_OF_MONTH = 52, OP_DATE_ADD = 53, OP_DATE_SUB = 54, OP_DATE_DIFF = 55
+};
+
+__device__ __forceinline__ float f32_of(int64_t v) { return __int_as_float(ember_wrap<int32_t>(v)); }
+__device__ __forceinline__ double f64_of(int64_t v) { return __longlong_as_double(v); }
+
+// Register words of computed floating-point results: NaN made canonical.
+__device__ __forceinline__ int64_t word_f32(float x) {
+  return static_cast<int64_t>(static_cast<uint32_t>(__float_as_int(ember_canonical_nan_f32(x))));
+}
+__device__ __forceinline__ int64_t word_f64(double x) { return __double_as_longlong(ember_canonical_nan_f64(x)); }
+
+// An exact or wrapped int64 result narrowed to integral type t (two's complement), sign-extended.
+__device__ __forceinline__ int64_t narrow(int t, int64_t v) {
+  switch (t) {
+    case T_BOOL8: return v != 0 ? 1 : 0;
+    case T_I8: return ember_wrap<int8_t>(v);
+    case T_I16: return ember_wrap<int16_t>(v);
+    case T_I32:
+    case T_DATE32: return ember_wrap<int32_t>(v);
+    default: return v;
+  }
+}
+
+// Two's-complement int64 arithmetic without signed overflow (unsigned is modular; the conversion back
+// is the bit pattern in nvcc).
+__device__ __forceinline__ int64_t wrapping_add(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+__device__ __forceinline__ int64_t wrapping_sub(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+}
+__device__ __forceinline__ int64_t wrapping_mul(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
+}
+
+// Spark's SQLOrderingUtil.compareDoubles: equal if ==, else Double.compare (NaN greatest, NaN = NaN).
+__device__ __forceinline__ int compare_f64(double x, double y) {
+  if (x == y) return 0;
+  const bool xn = x != x;
+  const bool yn = y != y;
+  if (xn) return yn ? 0 : 1;
+  if (yn) return -1;
+  return x < y ? -1 : 1;
+}
+
+// Floats widen to double exactly, which keeps their order.
+__device__ __forceinline__ int compare_values(int t, int64_t a, int64_t b) {
+  if (t == T_F32) return compare_f64(static_cast<double>(f32_of(a)), static_cast<double>(f32_of(b)));
+  if (t == T_F64) return compare_f64(f64_of(a), f64_of(b));
+  return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+// Integral a % b for b != 0 without undefined behavior: x % -1 is 0 (Java's MIN % -1 == 0).
+__device__ __forceinline__ int64_t rem_i64(int64_t a, int64_t b) { return b == -1 ? 0 : a % b; }
+
+// ADD, SUBTRACT, MULTIPLY, DIVIDE, INTEGRAL_DIVIDE, REMAINDER, PMOD on non-null operands of type t.
+__device__ __forceinline__ int64_t arithmetic(int op, int t, int64_t a, int64_t b, bool& null) {
+  if (t == T_F32) {
+    const float x = f32_of(a), y = f32_of(b);
+    switch (op) {
+      case OP_ADD: return word_f32(__fadd_rn(x, y));
+      case OP_SUBTRACT: return word_f32(__fsub_rn(x, y));
+      case OP_MULTIPLY: return word_f32(__fmul_rn(x, y));
+      default: break;
+    }
+    if (y == 0.0f) {
+      null = true;
+      return 0;
+    }
+    if (op == OP_DIVIDE) return word_f32(__fdiv_rn(x, y));
+    float r = fmodf(x, y);
+    if (op == OP_PMOD && r < 0.0f) r = fmodf(__fadd_rn(r, y), y);
+    return word_f32(r);
+  }
+  if (t == T_F64) {
+    const double x = f64_of(a), y = f64_of(b);
+    switch (op) {
+      case OP_ADD: return word_f64(__dadd_rn(x, y));
+      case OP_SUBTRACT: return word_f64(__dsub_rn(x, y));
+      case OP_MULTIPLY: return word_f64(__dmul_rn(x, y));
+      default: break;
+    }
+    if (y == 0.0) {
+      null = true;
+      return 0;
+    }
+    if (op == OP_DIVIDE) return word_f64(__ddiv_rn(x, y));
+    double r = fmod(x, y);
+    if (op == OP_PMOD && r < 0.0) r = fmod(__dadd_rn(r, y), y);
+    return word_f64(r);
+  }
+  switch (op) {
+    case OP_ADD: return narrow(t, wrapping_add(a, b));
+    case OP_SUBTRACT: return narrow(t, wrapping_sub(a, b));
+    case OP_MULTIPLY: return narrow(t, wrapping_mul(a, b));
+    default: break;
+  }
+  if (b == 0) {
+    null = true;
+    return 0;
+  }
+  if (op == OP_INTEGRAL_DIVIDE) return b == -1 ? wrapping_sub(0, a) : a / b;
+  int64_t r = rem_i64(a, b);
+  if (op == OP_PMOD && r < 0) {
+    // Spark adds in the operand type (int for tinyint and smallint, where the sum cannot wrap).
+    const int64_t s = narrow(t == T_I8 || t == T_I16 ? T_I32 : t, wrapping_add(r, b));
+    r = narrow(t, rem_i64(s, b));
+  }
+  return r;
+}
+
+__device__ __forceinline__ int64_t cast_value(int from, int to, int64_t v) {
+  if (from == T_F32 || from == T_F64) {
+    const double x = from == T_F32 ? static_cast<double>(f32_of(v)) : f64_of(v);
+    switch (to) {
+      case T_BOOL8: return x != 0.0 ? 1 : 0;  // NaN != 0 is true
+      case T_F32: return word_f32(__double2float_rn(x));
+      case T_F64: return word_f64(x);
+      case T_I64: return ember_jvm_d2l(x);
+      default: return narrow(to, ember_jvm_d2i(x));
+    }
+  }
+  switch (to) {
+    case T_BOOL8: return v != 0 ? 1 : 0;
+    case T_F32: return word_f32(__ll2float_rn(v));  // one rounding, straight from the integer
+    case T_F64: return word_f64(__ll2double_rn(v));
+    default: return narrow(to, v);
+  }
+}
+
+// Proleptic Gregorian year, month or day of `days` since 1970-01-01 (H. Hinnant's civil_from_days);
+// exact for every int32 day count in int64 arithmetic.
+__device__ __forceinline__ int64_t date_part(int op, int64_t days) {
+  const int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;                                  // [0, 146096]
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);            // [0, 365]
+  const int64_t mp = (5 * doy + 2) / 153;                                 // [0, 11], March first
+  const int64_t month = mp < 10 ? mp + 3 : mp - 9;                        // [1, 12]
+  if (op == OP_MONTH) return month;
+  if (op == OP_DAY_OF_MONTH) return doy - (153 * mp + 2) / 5 + 1;         // [1, 31]
+  return yoe + era * 400 + (month <= 2 ? 1 : 0);
+}
+
+template <typename T>
+__device__ __forceinline__ const T* column_data(const int64_t* columns, int64_t column) {
+  return reinterpret_cast<const T*>(static_cast<uintptr_t>(columns[2 * column]));
+}
+
+__device__ __forceinline__ int64_t load(int t, const int64_t* columns, int64_t column, int64_t i) {
+  switch (t) {
+    case T_BOOL8: return column_data<int8_t>(columns, column)[i] != 0 ? 1 : 0;
+    case T_I8: return column_data<int8_t>(columns, column)[i];
+    case T_I16: return column_data<int16_t>(columns, column)[i];
+    case T_I32:
+    case T_DATE32: return column_data<int32_t>(columns, column)[i];
+    case T_F32: return column_data<uint32_t>(columns, column)[i];
+    default: return column_data<int64_t>(columns, column)[i];
+  }
+}
+
+__device__ __forceinline__ void store(int t, const int64_t* columns, int64_t column, int64_t i, int64_t v) {
+  void* data = reinterpret_cast<void*>(static_cast<uintptr_t>(columns[2 * column]));
+  switch (t) {
+    case T_BOOL8:
+    case T_I8: static_cast<int8_t*>(data)[i] = ember_wrap<int8_t>(v); break;
+    case T_I16: static_cast<int16_t*>(data)[i] = ember_wrap<int16_t>(v); break;
+    case T_I32:
+    case T_DATE32:
+    case T_F32: static_cast<int32_t*>(data)[i] = ember_wrap<int32_t>(v); break;
+    default: static_cast<int64_t*>(data)[i] = v; break;
+  }
+}
+
+}  // namespace
+
+extern "C" __global__ void ember_eval_program(const int64_t* __restrict__ program, int32_t words,
+                                              const int64_t* __restrict__ columns, int32_t num_inputs, int64_t n) {
+  extern __shared__ int64_t ember_register_file[];
+  int64_t* const regs = ember_register_file + threadIdx.x;
+  const int64_t step = blockDim.x;
+  // Rows up to the next multiple of 64, so every 32-bit word of each output bitmap is written.
+  const int64_t rows_in_words = ((n + 63) / 64) * 64;
+  EMBER_WARP_STRIDE(i, rows_in_words) {
+    const bool live = i < n;
+    uint64_t nulls = 0;
+    int32_t pc = 0;
+    while (pc < words) {
+      const int64_t w = __ldg(program + pc);
+      const int op = static_cast<int>(w & 0xff);
+      const int t = static_cast<int>((w >> 8) & 0xff);
+      const int aux = static_cast<int>((w >> 16) & 0xff);
+      const int dst = static_cast<int>((w >> 24) & 0xff);
+      // Only opcodes with operand registers have them in bits 32..47 (INPUT has a column index there,
+      // COALESCE, IN and OUTPUT a count in bits 40..55); for the others the fields are 0, so no read
+      // leaves the register file and no shift reaches 64.
+      const bool has_a = op >= OP_ADD || op == OP_OUTPUT;
+      const bool has_b = op >= OP_ADD && op != OP_COALESCE && op != OP_IN;
+      const int ra = has_a ? static_cast<int>((w >> 32) & 0xff) : 0;
+      const int rb = has_b ? static_cast<int>((w >> 40) & 0xff) : 0;
+      const int rc = static_cast<int>((w >> 48) & 0xff);
+      const int count = static_cast<int>((w >> 40) & 0xffff);
+      // Operands are read before the destination is written: the builder may reuse an operand's register.
+      const int64_t a = has_a ? regs[ra * step] : 0;
+      const int64_t b = has_b ? regs[rb * step] : 0;
+      const bool na = ((nulls >> ra) & 1) != 0;
+      const bool nb = ((nulls >> rb) & 1) != 0;
+      int64_t v = 0;
+      bool null = na || nb;
+      pc += 1;
+      switch (op) {
+        case OP_INPUT: {
+          const int64_t column = static_cast<int64_t>(static_cast<uint64_t>(w) >> 32);
+          const uint8_t* validity = reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(columns[2 * column + 1]));
+          null = !live || !ember_is_valid(validity, i);
+          v = null ? 0 : load(t, columns, column, i);
+          break;
+        }
+        case OP_LITERAL:
+          v = __ldg(program + pc);
+          null = false;
+          pc += 1;
+          break;
+        case OP_NULL:
+          null = true;
+          break;
+        case OP_OUTPUT: {
+          const int64_t column = num_inputs + count;
+          const bool valid = live && !na;
+          if (live) store(t, columns, column, i, valid ? a : 0);
+          const uint32_t word = __ballot_sync(0xffffffffu, valid);
+          if ((threadIdx.x & 31) == 0) {
+            reinterpret_cast<uint32_t*>(static_cast<uintptr_t>(columns[2 * column + 1]))[i >> 5] = word;
+          }
+          continue;  // no destination register
+        }
+        case OP_ADD:
+        case OP_SUBTRACT:
+        case OP_MULTIPLY:
+        case OP_DIVIDE:
+        case OP_INTEGRAL_DIVIDE:
+        case OP_REMAINDER:
+        case OP_PMOD:
+          if (!null) v = arithmetic(op, t, a, b, null);
+          break;
+        case OP_NEGATE:
+          null = na;
+          if (t == T_F32) v = word_f32(-f32_of(a));
+          else if (t == T_F64) v = word_f64(-f64_of(a));
+          else v = narrow(t, wrapping_sub(0, a));
+          break;
+        case OP_ABS:
+          null = na;
+          if (t == T_F32) v = word_f32(fabsf(f32_of(a)));
+          else if (t == T_F64) v = word_f64(fabs(f64_of(a)));
+          else v = narrow(t, a < 0 ? wrapping_sub(0, a) : a);
+          break;
+        case OP_EQUAL:
+        case OP_LESS_THAN:
+        case OP_LESS_OR_EQUAL:
+        case OP_GREATER_THAN:
+        case OP_GREATER_OR_EQUAL:
+        case OP_NOT_EQUAL: {
+          const int c = compare_values(t, a, b);
+          const bool r = op == OP_EQUAL ? c == 0 : op == OP_LESS_THAN ? c < 0 : op == OP_LESS_OR_EQUAL ? c <= 0
+                       : op == OP_GREATER_THAN ? c > 0 : op == OP_GREATER_OR_EQUAL ? c >= 0 : c != 0;
+          v = r ? 1 : 0;
+          break;
+        }
+        case OP_NULL_SAFE_EQUAL:
+          v = (na && nb) || (!na && !nb && compare_values(t, a, b) == 0) ? 1 : 0;
+          null = false;
+          break;
+        case OP_AND:
+          if ((!na && a == 0) || (!nb && b == 0)) {
+            null = false;
+            v = 0;
+          } else {
+            v = 1;
+          }
+          break;
+        case OP_OR:
+          if ((!na && a != 0) || (!nb && b != 0)) {
+            null = false;
+            v = 1;
+          } else {
+            v = 0;
+          }
+          break;
+        case OP_NOT:
+          null = na;
+          v = a == 0 ? 1 : 0;
+          break;
+        case OP_IS_NULL:
+          null = false;
+          v = na ? 1 : 0;
+          break;
+        case OP_IS_NOT_NULL:
+          null = false;
+          v = na ? 0 : 1;
+          break;
+        case OP_IS_NAN: {
+          const bool nan = t == T_F32 ? f32_of(a) != f32_of(a) : f64_of(a) != f64_of(a);
+          null = false;
+          v = !na && nan ? 1 : 0;
+          break;
+        }
+        case OP_CAST:
+          null = na;
+          v = cast_value(t, aux, a);
+          break;
+        case OP_IF: {
+          const bool take_b = !na && a != 0;
+          const int chosen = take_b ? rb : rc;
+          v = regs[chosen * step];
+          null = ((nulls >> chosen) & 1) != 0;
+          break;
+        }
+        case OP_COALESCE:
+          null = true;
+          for (int k = 0; k < count; k++) {
+            const int r = static_cast<int>(__ldg(program + pc + k));
+            if (null && ((nulls >> r) & 1) == 0) {
+              null = false;
+              v = regs[r * step];
+            }
+          }
+          pc += count;
+          break;
+        case OP_IN: {
+          null = na;
+          bool found = false;
+          if (!na) {
+            for (int k = 0; k < count; k++) {
+              found = found || compare_values(t, a, __ldg(program + pc + k)) == 0;
+            }
+          }
+          if (!na && !found && aux != 0) null = true;
+          v = !na && found ? 1 : 0;
+          pc += count;
+          break;
+        }
+        case OP_YEAR:
+        case OP_MONTH:
+        case OP_DAY_OF_MONTH:
+          null = na;
+          v = date_part(op, a);
+          break;
+        case OP_DATE_ADD:
+          v = narrow(T_I32, wrapping_add(a, b));
+          break;
+        case OP_DATE_SUB:
+        case OP_DATE_DIFF:
+          v = narrow(T_I32, wrapping_sub(a, b));
+          break;
+        default:
+          null = true;  // the builder emits no other opcode
+          break;
+      }
+      if (null) v = 0;
+      regs[dst * step] = v;
+      nulls = (nulls & ~(1ull << dst)) | (static_cast<uint64_t>(null ? 1 : 0) << dst);
+    }
+  }
+}
