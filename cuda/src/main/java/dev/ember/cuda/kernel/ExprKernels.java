@@ -20,17 +20,8 @@ public final class ExprKernels {
     /** Threads per block when the register file is small. */
     public static final int MAX_BLOCK = 256;
 
-    public static final KernelFamily FAMILY = new KernelFamily() {
-        @Override
-        public String name() {
-            return "expr";
-        }
-
-        @Override
-        public List<KernelSpec> kernels() {
-            return List.of(KernelSpec.of("expr", EVAL_PROGRAM, PTR, I32, PTR, I32, I64));
-        }
-    };
+    public static final KernelFamily FAMILY =
+            KernelFamily.of("expr", List.of(KernelSpec.of("expr", EVAL_PROGRAM, PTR, I32, PTR, I32, I64)));
 
     private ExprKernels() {}
 
