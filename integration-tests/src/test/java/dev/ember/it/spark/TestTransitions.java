@@ -1,0 +1,43 @@
+package dev.ember.it.spark;
+
+import java.nio.file.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rows ↔ device batches and Spark's host batches → device, where CPU and GPU operators meet. */
+@ExtendWith(SparkSessionExtension.class)
+class TestTransitions {
+    @BothAdaptiveModes
+    void cpuOperatorBetweenGpuOperators(boolean adaptive, SparkSession spark) {
+        GpuDiff.of(spark).adaptive(adaptive).allowCpu("ProjectExec")
+                .expectGpu("GpuRange", "GpuColumnarToRow", "GpuRowToColumnar", "GpuUnion", "GpuLocalTableScan")
+                .assertGpuAndCpuEqual(s -> s.range(0, 500, 1, 2).selectExpr("id", "id * 2 AS twice")
+                        .union(s.sql("SELECT * FROM VALUES (1L, 2L), (-1L, NULL), (NULL, 3L) AS t(a, b)")));
+    }
+
+    @BothAdaptiveModes
+    void rowsRoundTripEveryTypeInManyBatches(boolean adaptive, SparkSession spark) {
+        GpuDiff.of(spark).adaptive(adaptive).conf("spark.ember.sql.batchSizeBytes", "2k")
+                .allowCpu("ProjectExec", "ShuffleExchangeExec")
+                .expectGpu("GpuRowToColumnar", "GpuColumnarToRow", "GpuUnion")
+                .assertGpuAndCpuEqual(s -> {
+                    Dataset<Row> t = RandomRows.table(s, RandomRows.ALL_TYPES, 1500, 11);
+                    // The repartition puts a CPU exchange between the GPU scan and the GPU union.
+                    return t.repartition(3).union(RandomRows.table(s, RandomRows.ALL_TYPES, 10, 12));
+                });
+    }
+
+    @BothAdaptiveModes
+    void parquetHostBatchesToTheDevice(boolean adaptive, SparkSession spark, @TempDir Path dir) {
+        String path = dir.resolve("all-types").toString();
+        RandomRows.table(spark, RandomRows.ALL_TYPES, 3000, 21).repartition(3).write().parquet(path);
+        GpuDiff.of(spark).adaptive(adaptive).conf("spark.ember.sql.batchSizeBytes", "64k")
+                .allowCpu("FileSourceScanExec")
+                .expectGpu("HostColumnarToGpu", "GpuCoalesceBatches", "GpuUnion", "GpuLocalTableScan", "GpuColumnarToRow")
+                .assertGpuAndCpuEqual(s -> s.read().parquet(path).union(s.read().parquet(path))
+                        .union(RandomRows.table(s, RandomRows.ALL_TYPES, 20, 22)));
+    }
+}

@@ -1,0 +1,129 @@
+package dev.ember.spark;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ember.cuda.Device;
+import dev.ember.cuda.DeviceKind;
+import dev.ember.cuda.column.ColumnTransfer;
+import dev.ember.cuda.column.PinnedStagingPool;
+import dev.ember.spark.conf.EmberConf;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.SparkEnv;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device of this JVM: one per executor, and in local mode one for the driver JVM, which is the
+ * executor too. Opened lazily from the start-up settings (by the executor plugin, or by the first
+ * GPU task), closed when the executor shuts down. Also holds the pinned staging buffers every
+ * host↔device copy goes through; they are pinned when the device opens, not by the first task.
+ */
+public final class EmberRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmberRuntime.class);
+    private static final AtomicBoolean WARNED_NO_GPU = new AtomicBoolean();
+    private static EmberRuntime current;
+
+    private final Device device;
+    private final PinnedStagingPool staging;
+
+    private EmberRuntime(Device device, PinnedStagingPool staging) {
+        this.device = device;
+        this.staging = staging;
+    }
+
+    /**
+     * The runtime of this JVM, opened now from {@code conf} if it is not open yet.
+     *
+     * @throws dev.ember.cuda.DeviceUnavailableException when the settings ask for a device that is not
+     *     there (auto without a GPU included: the planner keeps such plans on the CPU, so no GPU task asks)
+     */
+    public static synchronized EmberRuntime open(EmberConf conf) {
+        requireNonNull(conf, "conf is null");
+        if (current == null) {
+            Optional<Device> device = EmberDevices.open(conf.device(), conf.poolLimitBytes());
+            if (device.isEmpty()) {
+                throw new dev.ember.cuda.DeviceUnavailableException("spark.ember.device=auto found no usable GPU ("
+                        + EmberDevices.cudaStatus().reason() + "), but a GPU operator ran: the planner should have kept it on the CPU");
+            }
+            PinnedStagingPool staging = new PinnedStagingPool(device.get(), ColumnTransfer.DEFAULT_CHUNK_BYTES,
+                    ColumnTransfer.DEFAULT_STAGING_BUFFERS);
+            try {
+                staging.acquire(ColumnTransfer.DEFAULT_STAGING_BUFFERS).close();
+            } catch (RuntimeException | Error e) {
+                staging.close();
+                device.get().close();
+                throw e;
+            }
+            current = new EmberRuntime(device.get(), staging);
+            LOG.info("Ember opened {}", device.get().description());
+        }
+        return current;
+    }
+
+    /** The runtime of this JVM, opened from the application's start-up settings if needed. */
+    public static EmberRuntime get() {
+        synchronized (EmberRuntime.class) {
+            if (current != null) {
+                return current;
+            }
+        }
+        SparkEnv env = SparkEnv.get();
+        if (env == null) {
+            throw new IllegalStateException("no SparkEnv in this JVM: Ember's GPU operators run inside Spark tasks");
+        }
+        return open(EmberConf.of(env.conf()));
+    }
+
+    /** Whether the runtime of this JVM is open. */
+    public static synchronized boolean isOpen() {
+        return current != null;
+    }
+
+    /** Closes the runtime of this JVM if it is open (executor shutdown). */
+    public static synchronized void shutdown() {
+        if (current != null) {
+            EmberRuntime r = current;
+            current = null;
+            r.close();
+        }
+    }
+
+    /**
+     * Whether planning may put operators on the GPU with this device setting; for auto without a usable
+     * GPU returns the reason, after logging it once per JVM.
+     */
+    public static Optional<String> deviceProblemForPlanning(DeviceKind kind) {
+        if (kind != DeviceKind.AUTO) {
+            return Optional.empty();
+        }
+        EmberDevices.GpuStatus status = EmberDevices.cudaStatus();
+        if (status.usable()) {
+            return Optional.empty();
+        }
+        if (WARNED_NO_GPU.compareAndSet(false, true)) {
+            LOG.warn("Ember: spark.ember.device=auto found no usable GPU ({}); every query runs on the CPU, unchanged. "
+                    + "Set spark.ember.device=emulated to validate on the CPU emulation.", status.reason());
+        }
+        return Optional.of("spark.ember.device=auto found no usable GPU (" + status.reason() + ")");
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** A transfer through the shared staging buffers that counts its own bytes (one per task or operator). */
+    public ColumnTransfer newTransfer() {
+        return ColumnTransfer.using(staging);
+    }
+
+    @Override
+    public void close() {
+        try {
+            staging.close();
+        } finally {
+            device.close();
+            LOG.info("Ember closed its device");
+        }
+    }
+}

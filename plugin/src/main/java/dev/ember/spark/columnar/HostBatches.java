@@ -1,0 +1,150 @@
+package dev.ember.spark.columnar;
+
+import dev.ember.cuda.column.DType;
+import dev.ember.cuda.column.HostColumn;
+import dev.ember.cuda.column.HostTable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+
+/** Conversions on the host side: Spark rows and Spark host column vectors → {@link HostTable}, and back to rows. */
+public final class HostBatches {
+    private HostBatches() {}
+
+    /** Bytes one row takes in device columns (values plus a validity bit per column), for batch sizing. */
+    public static long rowBytes(StructType schema) {
+        long bytes = 0;
+        for (StructField f : schema.fields()) {
+            bytes += SparkTypes.requireDType(f.dataType()).sizeInBytes();
+        }
+        return bytes + (schema.size() + 7) / 8;
+    }
+
+    /** Rows per batch for {@code targetBytes} (at least 1). */
+    public static int rowsPerBatch(StructType schema, long targetBytes) {
+        long rows = targetBytes / Math.max(1, rowBytes(schema));
+        return (int) Math.max(1, Math.min(rows, Integer.MAX_VALUE - 64));
+    }
+
+    /**
+     * Reads up to {@code maxRows} rows from {@code rows} into a new host table of {@code schema}'s
+     * types; the caller closes it. Returns an empty table at the end of the rows.
+     */
+    public static HostTable fromRows(Iterator<InternalRow> rows, StructType schema, int maxRows) {
+        StructField[] fields = schema.fields();
+        HostColumnBuilder[] builders = new HostColumnBuilder[fields.length];
+        int expected = Math.min(maxRows, 1 << 16);
+        for (int i = 0; i < fields.length; i++) {
+            builders[i] = new HostColumnBuilder(SparkTypes.requireDType(fields[i].dataType()), expected);
+        }
+        int count = 0;
+        while (count < maxRows && rows.hasNext()) {
+            InternalRow row = rows.next();
+            for (int i = 0; i < fields.length; i++) {
+                appendFromRow(builders[i], row, i, fields[i].dataType());
+            }
+            count++;
+        }
+        return build(builders, count);
+    }
+
+    private static void appendFromRow(HostColumnBuilder b, InternalRow row, int i, DataType sparkType) {
+        if (row.isNullAt(i)) {
+            b.appendNull();
+            return;
+        }
+        DType type = b.type();
+        switch (type.id()) {
+            case BOOL8 -> b.appendBoolean(row.getBoolean(i));
+            case INT8 -> b.appendByte(row.getByte(i));
+            case INT16 -> b.appendShort(row.getShort(i));
+            case INT32, DATE32 -> b.appendInt(row.getInt(i));
+            case INT64, TIMESTAMP_US -> b.appendLong(row.getLong(i));
+            case FLOAT32 -> b.appendFloat(row.getFloat(i));
+            case FLOAT64 -> b.appendDouble(row.getDouble(i));
+            case DECIMAL64, DECIMAL128 -> b.appendDecimal(row.getDecimal(i, type.precision(), type.scale()));
+            case STRING -> throw new IllegalArgumentException("string columns stay on the CPU (" + sparkType + ")");
+        }
+    }
+
+    /** A host table holding the rows of a Spark host batch (e.g. from the Parquet vectorized reader). */
+    public static HostTable fromSparkBatch(ColumnarBatch batch, StructType schema) {
+        StructField[] fields = schema.fields();
+        int rows = batch.numRows();
+        HostColumnBuilder[] builders = new HostColumnBuilder[fields.length];
+        for (int c = 0; c < fields.length; c++) {
+            HostColumnBuilder b = new HostColumnBuilder(SparkTypes.requireDType(fields[c].dataType()), rows);
+            builders[c] = b;
+            ColumnVector v = batch.column(c);
+            DType type = b.type();
+            for (int r = 0; r < rows; r++) {
+                if (v.isNullAt(r)) {
+                    b.appendNull();
+                    continue;
+                }
+                switch (type.id()) {
+                    case BOOL8 -> b.appendBoolean(v.getBoolean(r));
+                    case INT8 -> b.appendByte(v.getByte(r));
+                    case INT16 -> b.appendShort(v.getShort(r));
+                    case INT32, DATE32 -> b.appendInt(v.getInt(r));
+                    case INT64, TIMESTAMP_US -> b.appendLong(v.getLong(r));
+                    case FLOAT32 -> b.appendFloat(v.getFloat(r));
+                    case FLOAT64 -> b.appendDouble(v.getDouble(r));
+                    case DECIMAL64, DECIMAL128 -> b.appendDecimal(v.getDecimal(r, type.precision(), type.scale()));
+                    case STRING -> throw new IllegalArgumentException("string columns stay on the CPU");
+                }
+            }
+        }
+        return build(builders, rows);
+    }
+
+    private static HostTable build(HostColumnBuilder[] builders, int rows) {
+        List<HostColumn> columns = new ArrayList<>();
+        try {
+            for (HostColumnBuilder b : builders) {
+                columns.add(b.build());
+            }
+        } catch (RuntimeException | Error e) {
+            columns.forEach(HostColumn::close);
+            throw e;
+        }
+        return HostTable.of(rows, columns);
+    }
+
+    /**
+     * A Spark batch reading {@code table}'s columns, taking over the table (it is closed; the batch
+     * owns the columns and closing it releases them).
+     */
+    public static ColumnarBatch toSparkBatch(HostTable table, StructType schema) {
+        try (table) {
+            ColumnVector[] vectors = new ColumnVector[table.columnCount()];
+            for (int i = 0; i < vectors.length; i++) {
+                vectors[i] = new HostColumnVector(schema.fields()[i].dataType(), table.column(i).incRef());
+            }
+            return new ColumnarBatch(vectors, table.rowCount());
+        }
+    }
+
+    /** Unsafe rows of {@code batch}, projected with {@code projection} (each row is reused: copy to keep it). */
+    public static Iterator<InternalRow> rows(ColumnarBatch batch, UnsafeProjection projection) {
+        Iterator<InternalRow> it = batch.rowIterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public InternalRow next() {
+                return projection.apply(it.next());
+            }
+        };
+    }
+}

@@ -1,0 +1,82 @@
+package dev.ember.spark.exec;
+
+import dev.ember.cuda.column.HostTable;
+import dev.ember.spark.columnar.HostBatches;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.catalyst.expressions.SortOrder;
+import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+import scala.collection.immutable.Seq;
+
+/**
+ * Spark's host column batches (e.g. the Parquet vectorized reader's on- or off-heap vectors) → device
+ * batches. The host batches stay their producer's (readers reuse them); each is copied before the
+ * next is requested.
+ */
+public final class HostColumnarToGpuExec extends GpuUnaryExecBase implements GpuExec {
+    public HostColumnarToGpuExec(SparkPlan child) {
+        super(child);
+    }
+
+    @Override
+    protected Object[] fields() {
+        return new Object[] {child()};
+    }
+
+    @Override
+    protected List<OpMetrics.Kind> metricKinds() {
+        return List.of(OpMetrics.Kind.GPU_TIME, OpMetrics.Kind.OUTPUT_ROWS, OpMetrics.Kind.OUTPUT_BATCHES,
+                OpMetrics.Kind.BYTES_TO_DEVICE);
+    }
+
+    @Override
+    public boolean supportsColumnar() {
+        return true;
+    }
+
+    @Override
+    public Partitioning outputPartitioning() {
+        return child().outputPartitioning();
+    }
+
+    @Override
+    public Seq<SortOrder> outputOrdering() {
+        return child().outputOrdering();
+    }
+
+    @Override
+    public RDD<ColumnarBatch> doExecuteColumnar() {
+        StructType schema = schema();
+        OpMetrics metrics = opMetrics();
+        return child().executeColumnar().toJavaRDD().mapPartitions(it -> toDevice(it, schema, metrics), true).rdd();
+    }
+
+    private static Iterator<ColumnarBatch> toDevice(Iterator<ColumnarBatch> hostBatches, StructType schema,
+            OpMetrics metrics) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return hostBatches.hasNext();
+            }
+
+            @Override
+            public ColumnarBatch next() {
+                ColumnarBatch hostBatch = hostBatches.next();
+                try (HostTable host = HostBatches.fromSparkBatch(hostBatch, schema)) {
+                    ColumnarBatch batch = GpuRowToColumnarExec.upload(host, schema, metrics);
+                    metrics.outputBatch(batch.numRows());
+                    return batch;
+                }
+            }
+        };
+    }
+
+    @Override
+    public SparkPlan withNewChildInternal(SparkPlan newChild) {
+        return new HostColumnarToGpuExec(newChild);
+    }
+}

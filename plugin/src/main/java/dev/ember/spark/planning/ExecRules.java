@@ -1,0 +1,53 @@
+package dev.ember.spark.planning;
+
+import dev.ember.spark.exec.GpuGlobalLimitExec;
+import dev.ember.spark.exec.GpuLocalLimitExec;
+import dev.ember.spark.exec.GpuLocalTableScanExec;
+import dev.ember.spark.exec.GpuRangeExec;
+import dev.ember.spark.exec.GpuUnionExec;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.execution.GlobalLimitExec;
+import org.apache.spark.sql.execution.LocalLimitExec;
+import org.apache.spark.sql.execution.LocalTableScanExec;
+import org.apache.spark.sql.execution.RangeExec;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.UnionExec;
+import scala.jdk.javaapi.CollectionConverters;
+
+/** The operator rules, one per Spark operator class Ember can run on the GPU. */
+public final class ExecRules {
+    private static final List<ExecRule<?>> ALL = List.of(
+            ExecRule.of(RangeExec.class, "generates a range of longs with the sequence kernel", TypeSig.ALL_FIXED_WIDTH,
+                    (p, children, conf) -> new GpuRangeExec(p.range(), conf.batchSizeBytes())),
+            ExecRule.of(LocalTableScanExec.class, "copies the rows of a driver-side local table to the device",
+                    TypeSig.ALL_FIXED_WIDTH,
+                    (p, children, conf) -> new GpuLocalTableScanExec(p.output(), p.rows(), conf.batchSizeBytes())),
+            ExecRule.of(LocalLimitExec.class, "the first rows of each partition, by slicing device batches",
+                    TypeSig.ALL_FIXED_WIDTH, (p, children, conf) -> new GpuLocalLimitExec(p.limit(), children.get(0)))
+                    .onlyNextToGpuOperators(),
+            ExecRule.of(GlobalLimitExec.class, "the first rows (after an offset) of a single partition, by slicing",
+                    TypeSig.ALL_FIXED_WIDTH,
+                    (p, children, conf) -> new GpuGlobalLimitExec(p.limit(), children.get(0), p.offset()))
+                    .onlyNextToGpuOperators(),
+            ExecRule.of(UnionExec.class, "the partitions of all children, batches passed through unchanged",
+                    TypeSig.ALL_FIXED_WIDTH,
+                    (p, children, conf) -> new GpuUnionExec(CollectionConverters.asScala(children).toSeq()))
+                    .onlyNextToGpuOperators());
+
+    private ExecRules() {}
+
+    public static List<ExecRule<?>> all() {
+        return ALL;
+    }
+
+    /** The rule for {@code plan}'s exact class, if Ember has one. */
+    public static Optional<ExecRule<?>> find(SparkPlan plan) {
+        for (ExecRule<?> rule : ALL) {
+            if (rule.planClass() == plan.getClass()) {
+                return Optional.of(rule);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,80 @@
+package dev.ember.spark.planning;
+
+import dev.ember.spark.conf.EmberConf;
+import dev.ember.spark.exec.GpuCoalesceBatchesExec;
+import dev.ember.spark.exec.GpuColumnarToRowExec;
+import dev.ember.spark.exec.GpuExec;
+import dev.ember.spark.exec.GpuRowToColumnarExec;
+import dev.ember.spark.exec.HostColumnarToGpuExec;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.rules.Rule;
+import org.apache.spark.sql.execution.ColumnarToRowExec;
+import org.apache.spark.sql.execution.RowToColumnarExec;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.UnionExec;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The columnar post-transition rule: replaces Spark's generic transitions next to GPU operators by
+ * Ember's. Under a GPU operator: {@code RowToColumnarExec} → {@link GpuRowToColumnarExec}, and a
+ * host-columnar child (Parquet's vectorized reader, the in-memory cache) gets a {@link
+ * HostColumnarToGpuExec} followed by a {@link GpuCoalesceBatchesExec}. Above one: {@code
+ * ColumnarToRowExec} → {@link GpuColumnarToRowExec}. The root is never wrapped.
+ */
+public final class Transitions extends Rule<SparkPlan> {
+    private final SparkSession session;
+
+    public Transitions(SparkSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public SparkPlan apply(SparkPlan plan) {
+        EmberConf conf = EmberConf.of(session.sessionState().conf());
+        if (!conf.sqlEnabled() || plan instanceof AdaptiveSparkPlanExec) {
+            return plan;
+        }
+        return rewrite(plan, conf.batchSizeBytes());
+    }
+
+    private static SparkPlan rewrite(SparkPlan plan, long batchBytes) {
+        List<SparkPlan> children = new ArrayList<>();
+        boolean changed = false;
+        boolean consumesDeviceBatches = plan instanceof GpuExec && !(plan instanceof GpuRowToColumnarExec)
+                && !(plan instanceof HostColumnarToGpuExec) || isDeviceUnion(plan);
+        for (SparkPlan child : CollectionConverters.asJava(plan.children())) {
+            SparkPlan c = rewrite(child, batchBytes);
+            if (consumesDeviceBatches) {
+                if (c instanceof RowToColumnarExec r2c) {
+                    c = new GpuRowToColumnarExec(r2c.child(), batchBytes);
+                } else if (c.supportsColumnar() && !producesDeviceBatches(c)) {
+                    c = new GpuCoalesceBatchesExec(new HostColumnarToGpuExec(c), batchBytes);
+                }
+            }
+            changed |= c != child;
+            children.add(c);
+        }
+        SparkPlan out = changed ? plan.withNewChildren(CollectionConverters.asScala(children).toSeq()) : plan;
+        if (out instanceof ColumnarToRowExec c2r && producesDeviceBatches(c2r.child())) {
+            return new GpuColumnarToRowExec(c2r.child());
+        }
+        return out;
+    }
+
+    /** Whether {@code plan}'s columnar output is device batches. */
+    static boolean producesDeviceBatches(SparkPlan plan) {
+        return plan instanceof GpuExec || isDeviceUnion(plan);
+    }
+
+    /**
+     * Spark's own union is columnar when all its children are; with a GPU child it passes device
+     * batches through, so its other columnar children must produce device batches too.
+     */
+    private static boolean isDeviceUnion(SparkPlan plan) {
+        return plan instanceof UnionExec && plan.supportsColumnar()
+                && CollectionConverters.asJava(plan.children()).stream().anyMatch(c -> c instanceof GpuExec);
+    }
+}

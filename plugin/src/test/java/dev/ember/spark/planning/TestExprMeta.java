@@ -1,0 +1,98 @@
+package dev.ember.spark.planning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ember.spark.conf.EmberConf;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.catalyst.expressions.Add;
+import org.apache.spark.sql.catalyst.expressions.Alias;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.ExprId;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.junit.jupiter.api.Test;
+import scala.Option;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+
+class TestExprMeta {
+    private static final EmberConf DEFAULTS = EmberConf.of(Map.of());
+
+    private static AttributeReference attribute(String name) {
+        Seq<String> qualifier = CollectionConverters.asScala(List.<String>of()).toSeq();
+        return new AttributeReference(name, DataTypes.IntegerType, true, Metadata.empty(), ExprId.apply(7), qualifier);
+    }
+
+    private static Alias alias(Expression child, String name) {
+        return new Alias(child, name, ExprId.apply(8), CollectionConverters.asScala(List.<String>of()).toSeq(),
+                Option.empty(), CollectionConverters.asScala(List.<String>of()).toSeq());
+    }
+
+    @Test
+    void declaredRulesWithoutTranslationSayNotYet() {
+        ExprMeta meta = ExprMeta.wrap(alias(Literal.create(1, DataTypes.IntegerType), "one"));
+        meta.tag(DEFAULTS);
+        assertThat(meta.canRunOnGpu()).isFalse();
+        assertThat(meta.reasons()).containsExactly("expression Alias has no GPU translation yet");
+        assertThat(meta.children().get(0).reasons()).containsExactly("expression Literal has no GPU translation yet");
+    }
+
+    @Test
+    void collectsEveryReason() {
+        Expression e = alias(new Add(attribute("a"), Literal.create("x", DataTypes.StringType),
+                org.apache.spark.sql.catalyst.expressions.EvalMode.LEGACY()), "s");
+        ExprMeta meta = ExprMeta.wrap(e);
+        meta.tag(EmberConf.of(Map.of("spark.ember.sql.expression.Alias", "false")));
+        List<String> all = meta.allReasons();
+        assertThat(all).anyMatch(r -> r.contains("Alias is disabled by spark.ember.sql.expression.Alias=false"));
+        assertThat(all).anyMatch(r -> r.startsWith("expression Add has no GPU implementation"));
+        assertThat(all).anyMatch(r -> r.contains("expression Literal: type string is not supported on the GPU"));
+        assertThat(all).anyMatch(r -> r.startsWith("expression AttributeReference has no GPU translation yet"));
+    }
+
+    @Test
+    void translatesChildrenFirstThroughThePluggedTranslators() {
+        List<String> program = new ArrayList<>();
+        ExprRule<Literal> literal = ExprRule.of(Literal.class, "constant", TypeSig.ALL_FIXED_WIDTH)
+                .withTranslator((lit, children, ctx) -> {
+                    ctx.builder(List.class).add("lit " + lit.value());
+                    return "r" + program.size();
+                });
+        ExprRule<Alias> aliasRule = ExprRule.of(Alias.class, "name", TypeSig.ALL_FIXED_WIDTH)
+                .withTranslator((a, children, ctx) -> {
+                    program.add("alias " + a.name() + " = " + children.get(0));
+                    return children.get(0);
+                });
+        ExprMeta meta = ExprMeta.wrap(alias(Literal.create(5, DataTypes.IntegerType), "five"), e -> Optional.of(
+                e instanceof Literal ? literal : aliasRule));
+        meta.tag(DEFAULTS);
+        assertThat(meta.canRunOnGpu()).isTrue();
+        Object result = meta.translate(new ExprTranslationContext() {
+            @Override
+            public List<org.apache.spark.sql.catalyst.expressions.Attribute> input() {
+                return List.of();
+            }
+
+            @Override
+            public <B> B builder(Class<B> type) {
+                return type.cast(program);
+            }
+        });
+        assertThat(program).containsExactly("lit 5", "alias five = r1");
+        assertThat(result).isEqualTo("r1");
+    }
+
+    @Test
+    void refusesToTranslateWhatCannotRun() {
+        ExprMeta meta = ExprMeta.wrap(Literal.create(1, DataTypes.IntegerType));
+        meta.tag(DEFAULTS);
+        assertThatThrownBy(() -> meta.translate(null)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no GPU translation yet");
+    }
+}
