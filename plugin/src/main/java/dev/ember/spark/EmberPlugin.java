@@ -1,6 +1,7 @@
 package dev.ember.spark;
 
 import dev.ember.cuda.DeviceKind;
+import dev.ember.cuda.Devices;
 import dev.ember.spark.conf.EmberConf;
 import java.util.Arrays;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class EmberPlugin implements SparkPlugin {
                 if (conf.mode() == EmberConf.Mode.EXPLAIN_ONLY) {
                     return;
                 }
-                if (conf.device() == DeviceKind.AUTO && !EmberDevices.cudaStatus().usable()) {
+                if (conf.device() == DeviceKind.AUTO && !Devices.cudaStatus().usable()) {
                     return;
                 }
                 EmberRuntime.open(conf);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ember.cuda.Device;
 import dev.ember.cuda.DeviceKind;
+import dev.ember.cuda.Devices;
 import dev.ember.cuda.column.ColumnTransfer;
 import dev.ember.cuda.column.PinnedStagingPool;
 import dev.ember.spark.conf.EmberConf;
@@ -41,10 +42,10 @@ public final class EmberRuntime implements AutoCloseable {
     public static synchronized EmberRuntime open(EmberConf conf) {
         requireNonNull(conf, "conf is null");
         if (current == null) {
-            Optional<Device> device = EmberDevices.open(conf.device(), conf.poolLimitBytes());
+            Optional<Device> device = Devices.open(conf.device(), conf.poolLimitBytes());
             if (device.isEmpty()) {
                 throw new dev.ember.cuda.DeviceUnavailableException("spark.ember.device=auto found no usable GPU ("
-                        + EmberDevices.cudaStatus().reason() + "), but a GPU operator ran: the planner should have kept it on the CPU");
+                        + Devices.cudaStatus().reason() + "), but a GPU operator ran: the planner should have kept it on the CPU");
             }
             PinnedStagingPool staging = new PinnedStagingPool(device.get(), ColumnTransfer.DEFAULT_CHUNK_BYTES,
                     ColumnTransfer.DEFAULT_STAGING_BUFFERS);
@@ -97,7 +98,7 @@ public final class EmberRuntime implements AutoCloseable {
         if (kind != DeviceKind.AUTO) {
             return Optional.empty();
         }
-        EmberDevices.GpuStatus status = EmberDevices.cudaStatus();
+        dev.ember.cuda.CudaStatus status = Devices.cudaStatus();
         if (status.usable()) {
             return Optional.empty();
         }

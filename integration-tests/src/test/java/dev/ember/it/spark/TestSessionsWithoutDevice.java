@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.ember.spark.EmberDevices;
+import dev.ember.cuda.Devices;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -41,7 +41,7 @@ class TestSessionsWithoutDevice {
 
     @Test
     void autoWithoutGpuWarnsOnceAndStaysOnTheCpu() {
-        assumeFalse(EmberDevices.cudaStatus().usable(), "this machine has a usable GPU");
+        assumeFalse(Devices.cudaStatus().usable(), "this machine has a usable GPU");
         Map<String, String> conf = SparkSessionExtension.baseConf();
         conf.put("spark.ember.device", "auto");
         // Spark configures logging while the session starts, which would drop an appender added before.
