@@ -22,6 +22,16 @@
 //     groups read as little-endian ints and mixed, then each remaining byte mixed on its own as a
 //     sign-extended int, and the final mix uses the byte count as the length.
 //
+// ember_murmur3_string(int32_t* hashes, const int32_t* offsets, const uint8_t* chars,
+//                      const uint8_t* validity, int64_t n)
+//   STRING columns (Arrow layout: row i is chars[offsets[i], offsets[i + 1])). For valid rows,
+//   hashes[i] = Murmur3_x86_32.hashUnsafeBytes(the row's UTF-8 bytes, seed = hashes[i]), which is
+//   how Spark hashes a UTF8String: each whole 4-byte group read as a little-endian int through
+//   mixK1/mixH1, then each remaining byte (0 to 3) as a sign-extended int through mixK1/mixH1, then
+//   fmix with the byte length. An empty string is fmix(seed, 0). Null rows keep hashes[i]; chars
+//   are read only for valid rows (chars may be 0 when no row has bytes). One thread per row; the
+//   bytes are read one at a time, so rows may start at any address.
+//
 // ember_pmod_i32(int32_t* out, const int32_t* hashes, int64_t n, int32_t num_partitions)
 //   out[i] = the non-negative remainder of hashes[i] modulo num_partitions (Spark's Pmod, as
 //   HashPartitioning's partitionIdExpression = Pmod(Murmur3Hash(keys), numPartitions)), in
@@ -158,6 +168,34 @@ __device__ void murmur3_decimal128(int32_t* hashes, const uint64_t* data, const 
   }
 }
 
+// hashUnsafeBytes of len bytes at p with seed.
+__device__ __forceinline__ uint32_t hash_bytes(const uint8_t* p, int32_t len, uint32_t seed) {
+  const int32_t aligned = len & ~3;
+  uint32_t h1 = seed;
+  for (int32_t k = 0; k < aligned; k += 4) {
+    const uint32_t word = static_cast<uint32_t>(p[k]) | (static_cast<uint32_t>(p[k + 1]) << 8)
+                          | (static_cast<uint32_t>(p[k + 2]) << 16) | (static_cast<uint32_t>(p[k + 3]) << 24);
+    h1 = mix_h1(h1, mix_k1(word));
+  }
+  for (int32_t k = aligned; k < len; k++) {
+    // Sign-extend the byte as Java's (int) byte does.
+    const uint32_t b = p[k];
+    h1 = mix_h1(h1, mix_k1(b >= 0x80u ? b | 0xffffff00u : b));
+  }
+  return fmix(h1, static_cast<uint32_t>(len));
+}
+
+__device__ void murmur3_string(int32_t* hashes, const int32_t* offsets, const uint8_t* chars,
+                               const uint8_t* validity, int64_t n) {
+  EMBER_GRID_STRIDE(i, n) {
+    if (ember_is_valid(validity, i)) {
+      const int32_t start = offsets[i];
+      hashes[i] = static_cast<int32_t>(hash_bytes(chars + start, offsets[i + 1] - start,
+                                                  static_cast<uint32_t>(hashes[i])));
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" __global__ void ember_murmur3_bool8(int32_t* hashes, const int8_t* data, const uint8_t* validity, int64_t n) { murmur3_bool8(hashes, data, validity, n); }
@@ -168,6 +206,8 @@ extern "C" __global__ void ember_murmur3_i64(int32_t* hashes, const int64_t* dat
 extern "C" __global__ void ember_murmur3_f32(int32_t* hashes, const float* data, const uint8_t* validity, int64_t n) { murmur3<float>(hashes, data, validity, n); }
 extern "C" __global__ void ember_murmur3_f64(int32_t* hashes, const double* data, const uint8_t* validity, int64_t n) { murmur3<double>(hashes, data, validity, n); }
 extern "C" __global__ void ember_murmur3_dec128(int32_t* hashes, const uint64_t* data, const uint8_t* validity, int64_t n) { murmur3_decimal128(hashes, data, validity, n); }
+
+extern "C" __global__ void ember_murmur3_string(int32_t* hashes, const int32_t* offsets, const uint8_t* chars, const uint8_t* validity, int64_t n) { murmur3_string(hashes, offsets, chars, validity, n); }
 
 extern "C" __global__ void ember_pmod_i32(int32_t* out, const int32_t* hashes, int64_t n, int32_t num_partitions) {
   if (num_partitions < 1) return;

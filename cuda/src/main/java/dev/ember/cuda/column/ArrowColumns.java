@@ -20,6 +20,7 @@ import org.apache.arrow.vector.SmallIntVector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.TimeStampMicroVector;
 import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 
 /**
@@ -27,18 +28,24 @@ import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
  * (ints, floats, dates, micro timestamps, 128-bit decimals) the buffers are shared, not copied: the
  * two sides hold their own references, and writes through one are visible through the other.
  * BOOL8 (Arrow packs booleans into bits) and DECIMAL64 (Arrow decimals are 128-bit) are converted
- * row by row.
+ * row by row. STRING ↔ {@link VarCharVector} shares all three buffers when the vector already meets
+ * Ember's invariants (offsets from 0, empty null rows), which vectors written through Arrow's setters
+ * do; other vectors are copied once into that form.
  */
 final class ArrowColumns {
     private ArrowColumns() {}
 
     private static final String SUPPORTED = "BitVector, TinyIntVector, SmallIntVector, IntVector, BigIntVector, "
-            + "Float4Vector, Float8Vector, DateDayVector, TimeStampMicroVector, TimeStampMicroTZVector, DecimalVector";
+            + "Float4Vector, Float8Vector, DateDayVector, TimeStampMicroVector, TimeStampMicroTZVector, DecimalVector, "
+            + "VarCharVector";
 
     static HostColumn fromArrow(FieldVector vector) {
         requireNonNull(vector, "vector is null");
         if (vector instanceof BitVector bits) {
             return fromBits(bits);
+        }
+        if (vector instanceof VarCharVector strings) {
+            return fromVarChar(strings);
         }
         if (vector instanceof DecimalVector decimals && decimals.getPrecision() <= DType.MAX_DECIMAL64_PRECISION) {
             return fromNarrowDecimals(decimals);
@@ -145,8 +152,75 @@ final class ArrowColumns {
             case DATE32 -> load(column, new DateDayVector(name, allocator), allocator);
             case TIMESTAMP_US -> load(column, new TimeStampMicroVector(name, allocator), allocator);
             case DECIMAL128 -> load(column, new DecimalVector(name, allocator, type.precision(), type.scale()), allocator);
-            case STRING -> throw new UnsupportedOperationException("string host columns do not exist yet (" + rows + " rows)");
+            case STRING -> toVarChar(column, new VarCharVector(name, allocator), allocator);
         };
+    }
+
+    /**
+     * Shares the vector's buffers when its offsets start at 0 and its null rows are empty, else copies
+     * the valid rows' bytes into fresh buffers of that form. A vector of 0 rows may have no offsets
+     * buffer at all; it gets a fresh one-entry buffer.
+     */
+    private static HostColumn fromVarChar(VarCharVector vector) {
+        int rows = vector.getValueCount();
+        ArrowBuf offsets = vector.getOffsetBuffer();
+        boolean nulls = vector.getNullCount() > 0;
+        if (rows > 0 && offsets.capacity() >= 4L * rows + 4 && sharable(vector, rows)) {
+            ArrowBuf data = vector.getDataBuffer();
+            ArrowBuf validity = nulls ? vector.getValidityBuffer() : null;
+            offsets.getReferenceManager().retain();
+            data.getReferenceManager().retain();
+            if (validity != null) {
+                validity.getReferenceManager().retain();
+            }
+            return HostColumn.wrapStrings(rows, offsets, data, validity);
+        }
+        byte[][] values = new byte[rows][];
+        for (int i = 0; i < rows; i++) {
+            values[i] = vector.isNull(i) ? null : vector.get(i);
+        }
+        return HostColumn.fromUtf8(values);
+    }
+
+    private static boolean sharable(VarCharVector vector, int rows) {
+        ArrowBuf offsets = vector.getOffsetBuffer();
+        if (offsets.getInt(0) != 0) {
+            return false;
+        }
+        if (vector.getNullCount() == 0) {
+            return true;
+        }
+        for (int i = 0; i < rows; i++) {
+            if (vector.isNull(i) && offsets.getInt(4L * i) != offsets.getInt(4L * i + 4)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static FieldVector toVarChar(HostColumn column, VarCharVector vector, BufferAllocator allocator) {
+        ArrowBuf offsets = null;
+        ArrowBuf data = null;
+        ArrowBuf validity = null;
+        try {
+            int rows = column.rowCount();
+            offsets = shareOrCopy(column.offsetsBuffer(), 4L * rows + 4, allocator);
+            data = shareOrCopy(column.dataBuffer(), column.dataBytes(), allocator);
+            validity = column.nullCount() == 0
+                    ? allocator.getEmpty()
+                    : shareOrCopy(column.validityBuffer(), HostBitmaps.minimumBytes(rows), allocator);
+            vector.loadFieldBuffers(new ArrowFieldNode(rows, column.nullCount()), List.of(validity, offsets, data));
+            return vector;
+        } catch (RuntimeException | Error e) {
+            vector.close();
+            throw e;
+        } finally {
+            for (ArrowBuf b : new ArrowBuf[] {offsets, data, validity}) {
+                if (b != null) {
+                    b.close();
+                }
+            }
+        }
     }
 
     /** Hands the column's buffers to {@code vector} (shared when both use the same root allocator). */

@@ -22,6 +22,11 @@ import org.apache.arrow.memory.BufferAllocator;
  * <p>Validity: a host column with nulls gets a device bitmap of whole 64-bit words whose bits past
  * the last row are 0; a host column without nulls gets none. A device bitmap comes back whole, and
  * the column learns its null count from the host copy if it did not know it.
+ *
+ * <p>STRING columns move as three blocks: the {@code rows + 1} int32 offsets, the UTF-8 bytes
+ * ({@code dataBytes()}, known on both sides, so no device read sizes the copy) and the bitmap. The
+ * layouts are the same on both sides, so nothing is computed per row on the device; the host checks
+ * the offsets of a downloaded column once (see {@link HostColumn#wrapStrings}).
  */
 public final class ColumnTransfer implements AutoCloseable {
     /** Default staging chunk: large enough to reach full copy bandwidth, small enough to pin cheaply. */
@@ -86,10 +91,19 @@ public final class ColumnTransfer implements AutoCloseable {
         int rows = host.rowCount();
         List<DeviceBuffer> data = new ArrayList<>();
         List<DeviceBuffer> validity = new ArrayList<>();
+        List<DeviceBuffer> offsets = new ArrayList<>();
         try {
             List<Segment> segments = new ArrayList<>();
             for (HostColumn c : host.columns()) {
-                c.type().requireFixedWidth("ColumnTransfer");
+                DeviceBuffer o = null;
+                if (c.type().id() == DType.TypeId.STRING) {
+                    o = device.allocate(Column.offsetsBytes(rows), stream);
+                    offsets.add(o);
+                    segments.add(Segment.host(c.offsetsBuffer().memoryAddress(), o.address(), o.size()));
+                } else {
+                    offsets.add(null);
+                    c.type().requireFixedWidth("ColumnTransfer");
+                }
                 DeviceBuffer d = device.allocate(c.dataBytes(), stream);
                 data.add(d);
                 segments.add(Segment.host(c.dataBuffer().memoryAddress(), d.address(), c.dataBytes()));
@@ -104,6 +118,7 @@ public final class ColumnTransfer implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             closeAll(data, e);
             closeAll(validity, e);
+            closeAll(offsets, e);
             throw e;
         }
         List<Column> columns = new ArrayList<>();
@@ -113,11 +128,14 @@ public final class ColumnTransfer implements AutoCloseable {
                 // create owns the buffers from here on, also when it throws.
                 DeviceBuffer d = data.set(i, null);
                 DeviceBuffer v = validity.set(i, null);
-                columns.add(Column.create(c.type(), rows, d, v, c.nullCount()));
+                DeviceBuffer o = offsets.set(i, null);
+                columns.add(o == null ? Column.create(c.type(), rows, d, v, c.nullCount())
+                        : Column.createStrings(rows, o, d, c.dataBytes(), v, c.nullCount()));
             }
         } catch (RuntimeException | Error e) {
             closeAll(data, e);
             closeAll(validity, e);
+            closeAll(offsets, e);
             for (Column c : columns) {
                 c.close();
             }
@@ -169,11 +187,20 @@ public final class ColumnTransfer implements AutoCloseable {
         BufferAllocator allocator = HostMemory.allocator();
         List<ArrowBuf> data = new ArrayList<>();
         List<ArrowBuf> validity = new ArrayList<>();
+        List<ArrowBuf> offsets = new ArrayList<>();
         try {
             List<Segment> segments = new ArrayList<>();
             for (Column c : table.columns()) {
                 if (c.device() != device) {
                     throw new IllegalArgumentException(c + " lives on another device than this transfer's");
+                }
+                ArrowBuf o = null;
+                if (c.offsets() != null) {
+                    o = allocator.buffer(Column.offsetsBytes(rows));
+                    offsets.add(o);
+                    segments.add(Segment.host(o.memoryAddress(), c.offsetsAddress(), Column.offsetsBytes(rows)));
+                } else {
+                    offsets.add(null);
                 }
                 ArrowBuf d = allocator.buffer(c.dataBytes());
                 data.add(d);
@@ -190,6 +217,7 @@ public final class ColumnTransfer implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             data.forEach(ArrowBuf::close);
             validity.stream().filter(v -> v != null).forEach(ArrowBuf::close);
+            offsets.stream().filter(o -> o != null).forEach(ArrowBuf::close);
             throw e;
         }
         List<HostColumn> columns = new ArrayList<>();
@@ -198,14 +226,16 @@ public final class ColumnTransfer implements AutoCloseable {
             // wrap owns the buffers from here on, also when it throws.
             ArrowBuf d = data.set(i, null);
             ArrowBuf v = validity.set(i, null);
+            ArrowBuf o = offsets.set(i, null);
             try {
-                HostColumn h = HostColumn.wrap(c.type(), rows, d, v);
+                HostColumn h = o == null ? HostColumn.wrap(c.type(), rows, d, v) : HostColumn.wrapStrings(rows, o, d, v);
                 columns.add(h);
                 c.cacheNullCount(h.nullCount());
             } catch (RuntimeException | Error e) {
                 columns.forEach(HostColumn::close);
                 data.stream().filter(b -> b != null).forEach(ArrowBuf::close);
                 validity.stream().filter(b -> b != null).forEach(ArrowBuf::close);
+                offsets.stream().filter(b -> b != null).forEach(ArrowBuf::close);
                 throw e;
             }
         }

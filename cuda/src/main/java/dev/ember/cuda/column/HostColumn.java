@@ -23,31 +23,49 @@ import org.apache.arrow.vector.FieldVector;
  * releases this column's reference to its buffers (Arrow vectors sharing them keep theirs). Builders
  * ({@code fromInts(values, nulls)}, ...) take a {@code nulls} array where {@code true} marks a null
  * row, or null for a column without nulls, and allocate from {@link HostMemory#allocator()}.
+ *
+ * <p>STRING columns ({@link #fromStrings}, {@link #fromUtf8}, {@link #wrapStrings}) have Arrow's
+ * variable-width layout with the invariants of the device {@link Column}: {@code rowCount + 1} int32
+ * offsets starting at 0 and never decreasing, the UTF-8 bytes of all rows back to back in the data
+ * buffer ({@link #dataBytes()} = {@code offsets[rowCount]}), and empty null rows.
  */
 public final class HostColumn extends RefCountedResource {
     private final DType type;
     private final int rowCount;
     private final ArrowBuf data;
     private final ArrowBuf validity;
+    /** STRING columns only, else null. */
+    private final ArrowBuf offsets;
+    private final long dataBytes;
     private final int nullCount;
 
-    private HostColumn(DType type, int rowCount, ArrowBuf data, ArrowBuf validity, int nullCount) {
-        super(ResourceKind.HOST_MEMORY, data.capacity() + (validity == null ? 0 : validity.capacity()),
-                "host column " + type + " [" + rowCount + " rows]", releaser(data, validity));
+    private HostColumn(DType type, int rowCount, ArrowBuf data, ArrowBuf validity, ArrowBuf offsets, long dataBytes,
+            int nullCount) {
+        super(ResourceKind.HOST_MEMORY, data.capacity() + (validity == null ? 0 : validity.capacity())
+                + (offsets == null ? 0 : offsets.capacity()),
+                "host column " + type + " [" + rowCount + " rows]", releaser(data, validity, offsets));
         this.type = type;
         this.rowCount = rowCount;
         this.data = data;
         this.validity = validity;
+        this.offsets = offsets;
+        this.dataBytes = dataBytes;
         this.nullCount = nullCount;
     }
 
-    private static Runnable releaser(ArrowBuf data, ArrowBuf validity) {
+    private static Runnable releaser(ArrowBuf data, ArrowBuf validity, ArrowBuf offsets) {
         return () -> {
             try {
                 data.close();
             } finally {
-                if (validity != null) {
-                    validity.close();
+                try {
+                    if (validity != null) {
+                        validity.close();
+                    }
+                } finally {
+                    if (offsets != null) {
+                        offsets.close();
+                    }
                 }
             }
         };
@@ -62,6 +80,10 @@ public final class HostColumn extends RefCountedResource {
         try {
             requireNonNull(type, "type is null");
             requireNonNull(data, "data is null");
+            if (type.id() == TypeId.STRING) {
+                throw new UnsupportedOperationException("HostColumn.wrap supports only fixed-width types; string "
+                        + "columns also need their offsets: use HostColumn.wrapStrings");
+            }
             type.requireFixedWidth("HostColumn");
             if (rowCount < 0) {
                 throw new IllegalArgumentException("negative row count " + rowCount);
@@ -71,20 +93,8 @@ public final class HostColumn extends RefCountedResource {
                 throw new IllegalArgumentException(rowCount + " rows of " + type + " need " + dataBytes
                         + " data bytes, but the buffer has " + data.capacity());
             }
-            int nulls = 0;
-            if (validity != null) {
-                // Empty buffers may be one shared instance; real ones must differ.
-                if (validity == data && data.capacity() > 0) {
-                    throw new IllegalArgumentException("data and validity must be different buffers");
-                }
-                long bitmapBytes = HostBitmaps.minimumBytes(rowCount);
-                if (validity.capacity() < bitmapBytes) {
-                    throw new IllegalArgumentException(rowCount + " rows need a validity bitmap of at least "
-                            + bitmapBytes + " bytes, but the buffer has " + validity.capacity());
-                }
-                nulls = (int) (rowCount - HostBitmaps.countValid(validity.memoryAddress(), rowCount));
-            }
-            return new HostColumn(type, rowCount, data, validity, nulls);
+            int nulls = countNulls(rowCount, data, validity);
+            return new HostColumn(type, rowCount, data, validity, null, dataBytes, nulls);
         } catch (RuntimeException | Error e) {
             if (data != null) {
                 data.close();
@@ -94,6 +104,73 @@ public final class HostColumn extends RefCountedResource {
             }
             throw e;
         }
+    }
+
+    private static int countNulls(int rowCount, ArrowBuf data, ArrowBuf validity) {
+        if (validity == null) {
+            return 0;
+        }
+        // Empty buffers may be one shared instance; real ones must differ.
+        if (validity == data && data.capacity() > 0) {
+            throw new IllegalArgumentException("data and validity must be different buffers");
+        }
+        long bitmapBytes = HostBitmaps.minimumBytes(rowCount);
+        if (validity.capacity() < bitmapBytes) {
+            throw new IllegalArgumentException(rowCount + " rows need a validity bitmap of at least "
+                    + bitmapBytes + " bytes, but the buffer has " + validity.capacity());
+        }
+        return (int) (rowCount - HostBitmaps.countValid(validity.memoryAddress(), rowCount));
+    }
+
+    /**
+     * A STRING column over Arrow buffers, taking over one reference to each (closing them when it
+     * throws): {@code offsets} ({@code rowCount + 1} int32 entries), {@code data} (at least {@code
+     * offsets[rowCount]} bytes of UTF-8) and {@code validity} (null for no nulls). The offsets are
+     * checked on the host (start at 0, never decrease, end inside {@code data}) and null rows must be
+     * empty. The bytes are not checked to be valid UTF-8: like Spark's {@code UTF8String}, Ember
+     * carries whatever bytes it is given.
+     */
+    public static HostColumn wrapStrings(int rowCount, ArrowBuf offsets, ArrowBuf data, ArrowBuf validity) {
+        try {
+            requireNonNull(offsets, "offsets is null");
+            requireNonNull(data, "data is null");
+            if (rowCount < 0 || rowCount == Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("a string column has 0.." + (Integer.MAX_VALUE - 1)
+                        + " rows (int32 offsets), not " + rowCount);
+            }
+            int nulls = countNulls(rowCount, data, validity);
+            long bytes = HostStrings.checkOffsets(rowCount, offsets, data, validity);
+            return new HostColumn(DType.STRING, rowCount, data, validity, offsets, bytes, nulls);
+        } catch (RuntimeException | Error e) {
+            if (offsets != null) {
+                offsets.close();
+            }
+            if (data != null && data != offsets) {
+                data.close();
+            }
+            if (validity != null && validity != data && validity != offsets) {
+                validity.close();
+            }
+            throw e;
+        }
+    }
+
+    /** A STRING column of {@code values}' UTF-8 encodings; null elements are null rows. */
+    public static HostColumn fromStrings(String[] values) {
+        requireNonNull(values, "values is null");
+        byte[][] utf8 = new byte[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            utf8[i] = values[i] == null ? null : values[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return fromUtf8(utf8);
+    }
+
+    /**
+     * A STRING column of the given byte strings (taken as UTF-8 without checking, as Spark's {@code
+     * UTF8String.fromBytes} does); null elements are null rows.
+     */
+    public static HostColumn fromUtf8(byte[][] values) {
+        return HostStrings.build(values);
     }
 
     // ---------------------------------------------------------------- builders
@@ -323,9 +400,42 @@ public final class HostColumn extends RefCountedResource {
         return validity;
     }
 
-    /** Bytes of values: {@code rowCount * type().sizeInBytes()}. */
+    /**
+     * Bytes of values: {@code rowCount * type().sizeInBytes()} for fixed-width types, the UTF-8 bytes
+     * of all rows ({@code offsets[rowCount]}) for STRING.
+     */
     public long dataBytes() {
-        return (long) rowCount * type.sizeInBytes();
+        return dataBytes;
+    }
+
+    /** The {@code rowCount + 1} int32 offsets of a STRING column, or null for fixed-width types; owned by this column. */
+    public ArrowBuf offsetsBuffer() {
+        checkOpen();
+        return offsets;
+    }
+
+    /** The UTF-8 bytes of a STRING row, or null for a null row. */
+    public byte[] getUtf8(int row) {
+        checkRow(row);
+        if (offsets == null) {
+            throw new IllegalStateException("this column holds " + type + " values; use the accessor for that type");
+        }
+        if (isNull(row)) {
+            return null;
+        }
+        int start = offsets.getInt(4L * row);
+        byte[] bytes = new byte[offsets.getInt(4L * row + 4) - start];
+        data.getBytes(start, bytes);
+        return bytes;
+    }
+
+    /**
+     * A STRING row decoded from UTF-8, or null for a null row (malformed bytes become U+FFFD, as
+     * Java's decoder does; compare {@link #getUtf8} when the exact bytes matter).
+     */
+    public String getString(int row) {
+        byte[] bytes = getUtf8(row);
+        return bytes == null ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     public boolean isNull(int row) {

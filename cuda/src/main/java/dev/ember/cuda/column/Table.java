@@ -88,11 +88,12 @@ public final class Table implements AutoCloseable {
         return columns;
     }
 
-    /** Total bytes of values and bitmaps on the device. */
+    /** Total bytes of values, string offsets and bitmaps on the device. */
     public long deviceBytes() {
         long bytes = 0;
         for (Column c : columns()) {
-            bytes += c.data().size() + (c.hasValidity() ? c.validity().size() : 0);
+            bytes += c.data().size() + (c.hasValidity() ? c.validity().size() : 0)
+                    + (c.offsets() == null ? 0 : c.offsets().size());
         }
         return bytes;
     }

@@ -17,7 +17,9 @@ public final class Emulations {
             BitmapEmulation::emulations,
             CastEmulation::emulations,
             HashEmulation::emulations,
-            ExprEmulation::emulations);
+            ExprEmulation::emulations,
+            StringEmulation::emulations,
+            StringCompareEmulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();
 

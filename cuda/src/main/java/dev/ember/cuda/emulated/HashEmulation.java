@@ -8,6 +8,7 @@ import static dev.ember.cuda.kernel.HashKernels.MURMUR3_I16;
 import static dev.ember.cuda.kernel.HashKernels.MURMUR3_I32;
 import static dev.ember.cuda.kernel.HashKernels.MURMUR3_I64;
 import static dev.ember.cuda.kernel.HashKernels.MURMUR3_I8;
+import static dev.ember.cuda.kernel.HashKernels.MURMUR3_STRING;
 import static dev.ember.cuda.kernel.HashKernels.PMOD_I32;
 
 import java.util.Map;
@@ -40,6 +41,27 @@ final class HashEmulation {
                     return hashLong(x == 0.0 ? 0 : Double.doubleToLongBits(x), s);
                 }),
                 MURMUR3_DEC128, murmur3(16, (m, d, i, s) -> hashDecimal128(m.getLong(d + i * 16), m.getLong(d + i * 16 + 8), s)),
+                MURMUR3_STRING, (cfg, a, m) -> {
+                    long hashes = a.ptrAt(0), offsets = a.ptrAt(1), chars = a.ptrAt(2), validity = a.ptrAt(3);
+                    long n = a.i64At(4);
+                    if (n == 0) {
+                        return;
+                    }
+                    m.check(hashes, n * 4);
+                    m.check(offsets, (n + 1) * 4);
+                    if (validity != 0) {
+                        m.check(validity, (n + 7) / 8);
+                    }
+                    for (long i = 0; i < n; i++) {
+                        if (m.isValid(validity, i)) {
+                            int start = m.getInt(offsets + i * 4);
+                            int length = m.getInt(offsets + i * 4 + 4) - start;
+                            m.check(chars + start, length);
+                            long at = hashes + i * 4;
+                            m.putInt(at, hashBytes(m, chars + start, length, m.getInt(at)));
+                        }
+                    }
+                },
                 PMOD_I32, (cfg, a, m) -> {
                     long out = a.ptrAt(0), hashes = a.ptrAt(1), n = a.i64At(2);
                     int p = a.i32At(3);
@@ -96,6 +118,19 @@ final class HashEmulation {
     private static int hashLong(long value, int seed) {
         int h1 = mixH1(seed, mixK1((int) value));
         return fmix(mixH1(h1, mixK1((int) (value >>> 32))), 8);
+    }
+
+    /** Murmur3_x86_32.hashUnsafeBytes: little-endian ints, then each tail byte sign-extended. */
+    private static int hashBytes(EmulatedMemory m, long address, int length, int seed) {
+        int aligned = length & ~3;
+        int h1 = seed;
+        for (int k = 0; k < aligned; k += 4) {
+            h1 = mixH1(h1, mixK1(m.getInt(address + k)));
+        }
+        for (int k = aligned; k < length; k++) {
+            h1 = mixH1(h1, mixK1(m.getByte(address + k)));
+        }
+        return fmix(h1, length);
     }
 
     /** Byte {@code p} (0 = least significant) of the 128-bit value (hi:lo). */

@@ -19,6 +19,8 @@ public final class HashKernels {
     public static final String MURMUR3_F32 = "ember_murmur3_f32";
     public static final String MURMUR3_F64 = "ember_murmur3_f64";
     public static final String MURMUR3_DEC128 = "ember_murmur3_dec128";
+    /** STRING columns: {@code (hashes, offsets, chars, validity, n)}. */
+    public static final String MURMUR3_STRING = "ember_murmur3_string";
     public static final String PMOD_I32 = "ember_pmod_i32";
 
     /** Every Murmur3 kernel: {@code (hashes, data, validity, n)}. */
@@ -34,6 +36,7 @@ public final class HashKernels {
             KernelSpec.of("hash", MURMUR3_F32, PTR, PTR, PTR, I64),
             KernelSpec.of("hash", MURMUR3_F64, PTR, PTR, PTR, I64),
             KernelSpec.of("hash", MURMUR3_DEC128, PTR, PTR, PTR, I64),
+            KernelSpec.of("hash", MURMUR3_STRING, PTR, PTR, PTR, PTR, I64),
             KernelSpec.of("hash", PMOD_I32, PTR, PTR, I64, I32)));
 
     private HashKernels() {}

@@ -21,7 +21,9 @@ public final class KernelCatalog {
             BitmapKernels.FAMILY,
             CastKernels.FAMILY,
             HashKernels.FAMILY,
-            ExprKernels.FAMILY);
+            ExprKernels.FAMILY,
+            StringKernels.FAMILY,
+            StringCompareKernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();
 

@@ -39,7 +39,12 @@ public final class Murmur3 {
          * (8-byte aligned). Spark hashes a decimal with precision at most 18 by its unscaled long
          * instead, so those must be passed as {@link #DECIMAL64}.
          */
-        DECIMAL128(HashKernels.MURMUR3_DEC128, 16);
+        DECIMAL128(HashKernels.MURMUR3_DEC128, 16),
+        /**
+         * UTF-8 strings in Arrow's layout (int32 offsets + bytes), hashed as Spark hashes a {@code
+         * UTF8String}: {@code Murmur3_x86_32.hashUnsafeBytes} of its bytes. Width 0: variable.
+         */
+        STRING(HashKernels.MURMUR3_STRING, 0);
 
         private final String kernel;
         private final int width;
@@ -54,28 +59,65 @@ public final class Murmur3 {
             return kernel;
         }
 
-        /** Bytes per element. */
+        /** Bytes per element; 0 for {@link #STRING}. */
         public int width() {
             return width;
         }
     }
 
     /**
-     * One column to hash: its type, the device address of its data, and of its Arrow-layout validity
-     * bitmap (0 when every row is valid).
+     * One column to hash: its type, the device address of its data (for STRING: the UTF-8 bytes), of
+     * its Arrow-layout validity bitmap (0 when every row is valid), and for STRING of its {@code n +
+     * 1} int32 offsets (0 for every other type).
      */
-    public record Input(Type type, long data, long validity) {
+    public record Input(Type type, long data, long validity, long offsets) {
         public Input {
             requireNonNull(type, "type is null");
+            if ((type == Type.STRING) != (offsets != 0)) {
+                throw new IllegalArgumentException(type == Type.STRING
+                        ? "a STRING input needs its offsets: use Input.strings"
+                        : type + " inputs have no offsets, but 0x" + Long.toHexString(offsets) + " was given");
+            }
         }
 
         public static Input of(Type type, long data, long validity) {
-            return new Input(type, data, validity);
+            return new Input(type, data, validity, 0);
+        }
+
+        /** A STRING column: offsets, bytes (may be 0 when no row has bytes) and validity (0 for none). */
+        public static Input strings(long offsets, long chars, long validity) {
+            return new Input(Type.STRING, chars, validity, offsets);
+        }
+
+        /**
+         * The input for a device column, hashed as Spark hashes its type: DATE32 as an int,
+         * TIMESTAMP_US as a long, decimals by precision (unscaled long up to 18 digits, else the bytes of
+         * the unscaled value), strings by their bytes.
+         */
+        public static Input of(dev.ember.cuda.column.Column column) {
+            requireNonNull(column, "column is null");
+            long validity = column.validityAddress();
+            Type type = switch (column.type().id()) {
+                case BOOL8 -> Type.BOOL8;
+                case INT8 -> Type.INT8;
+                case INT16 -> Type.INT16;
+                case INT32 -> Type.INT32;
+                case DATE32 -> Type.DATE32;
+                case INT64 -> Type.INT64;
+                case TIMESTAMP_US -> Type.TIMESTAMP_US;
+                case DECIMAL64 -> Type.DECIMAL64;
+                case DECIMAL128 -> Type.DECIMAL128;
+                case FLOAT32 -> Type.FLOAT32;
+                case FLOAT64 -> Type.FLOAT64;
+                case STRING -> Type.STRING;
+            };
+            return type == Type.STRING ? strings(column.offsetsAddress(), column.dataAddress(), validity)
+                    : of(type, column.dataAddress(), validity);
         }
 
         /** A column without nulls. */
         public static Input nonNull(Type type, long data) {
-            return new Input(type, data, 0);
+            return new Input(type, data, 0, 0);
         }
     }
 
@@ -116,8 +158,11 @@ public final class Murmur3 {
         if (n == 0) {
             return;
         }
-        device.kernel(column.type().kernel()).launch(LaunchConfig.gridStride(n, device.multiProcessorCount()),
-                KernelArgs.create().ptr(hashes).ptr(column.data()).ptr(column.validity()).i64(n), stream);
+        KernelArgs args = column.type() == Type.STRING
+                ? KernelArgs.create().ptr(hashes).ptr(column.offsets()).ptr(column.data()).ptr(column.validity()).i64(n)
+                : KernelArgs.create().ptr(hashes).ptr(column.data()).ptr(column.validity()).i64(n);
+        device.kernel(column.type().kernel()).launch(LaunchConfig.gridStride(n, device.multiProcessorCount()), args,
+                stream);
     }
 
     /**
