@@ -38,6 +38,14 @@ public final class Strings {
      */
     public static final long WARP_PER_ROW_MIN_AVERAGE_BYTES = 64;
 
+    /** Who copies a gathered row's bytes. */
+    public enum RowCopy {
+        /** {@link #WARP_PER_ROW} when the rows average at least {@link #WARP_PER_ROW_MIN_AVERAGE_BYTES}, else thread. */
+        AUTO,
+        THREAD_PER_ROW,
+        WARP_PER_ROW
+    }
+
     private Strings() {}
 
     /** {@link #gather(Device, Column, DeviceBuffer, long, long, Stream)} with the limit {@link #MAX_BYTES}. */
@@ -54,7 +62,14 @@ public final class Strings {
      * @throws StringSizeLimitException if the gathered rows hold more than {@code maxBytes} bytes
      */
     public static Column gather(Device device, Column src, DeviceBuffer map, long n, long maxBytes, Stream stream) {
+        return gather(device, src, map, n, maxBytes, RowCopy.AUTO, stream);
+    }
+
+    /** {@link #gather(Device, Column, DeviceBuffer, long, long, Stream)} with a chosen copy strategy (same result). */
+    public static Column gather(Device device, Column src, DeviceBuffer map, long n, long maxBytes, RowCopy rowCopy,
+            Stream stream) {
         requireNonNull(device, "device is null");
+        requireNonNull(rowCopy, "rowCopy is null");
         requireNonNull(map, "map is null");
         requireNonNull(stream, "stream is null");
         requireStrings(src, "src");
@@ -89,8 +104,12 @@ public final class Strings {
             // The n + 1 sizes (the last 0) become the offsets in place; offsets[n] is the total.
             PrefixSum.exclusiveSumInt(device, offsets.address(), offsets.address(), n + 1, stream);
             chars = device.allocate(total, stream);
-            String copy = total >= WARP_PER_ROW_MIN_AVERAGE_BYTES * n
-                    ? StringKernels.GATHER_CHARS_WARP : StringKernels.GATHER_CHARS_THREAD;
+            boolean warp = switch (rowCopy) {
+                case AUTO -> total >= WARP_PER_ROW_MIN_AVERAGE_BYTES * n;
+                case THREAD_PER_ROW -> false;
+                case WARP_PER_ROW -> true;
+            };
+            String copy = warp ? StringKernels.GATHER_CHARS_WARP : StringKernels.GATHER_CHARS_THREAD;
             long threads = copy.equals(StringKernels.GATHER_CHARS_WARP) ? n * 32 : n;
             device.kernel(copy).launch(LaunchConfig.gridStride(threads, device.multiProcessorCount()),
                     KernelArgs.create().ptr(chars.address()).ptr(offsets.address()).ptr(src.dataAddress())

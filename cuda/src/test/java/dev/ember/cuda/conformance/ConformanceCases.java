@@ -22,6 +22,8 @@ public final class ConformanceCases {
         all.addAll(CastConformance.cases());
         all.addAll(HashConformance.cases());
         all.addAll(ExprConformance.cases());
+        all.addAll(StringConformance.cases());
+        all.addAll(StringCompareConformance.cases());
         return all;
     }
 }

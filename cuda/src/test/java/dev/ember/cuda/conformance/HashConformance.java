@@ -5,7 +5,10 @@ import dev.ember.cuda.DeviceArrays;
 import dev.ember.cuda.DeviceBuffer;
 import dev.ember.cuda.kernel.HashKernels;
 import dev.ember.cuda.ops.Murmur3;
+import dev.ember.cuda.column.Column;
+import dev.ember.cuda.testing.DeviceStrings;
 import dev.ember.cuda.testing.RandomData;
+import dev.ember.cuda.testing.RandomStrings;
 import dev.ember.cuda.testing.RandomDecimals;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +56,24 @@ final class HashConformance {
                 }
             });
         }
+        cases.add(LambdaCase.of("murmur3 STRING into running hashes, with and without nulls",
+                Set.of(HashKernels.MURMUR3_STRING), (device, seed, n) -> {
+                    Random r = new Random(seed);
+                    int[] start = RandomData.ints(r, n + 1);
+                    // n + 1 rows so a spare hash past n must stay as it was.
+                    byte[][] values = RandomStrings.utf8(r, n + 1, 0.2, 12);
+                    try (Column strings = DeviceStrings.column(device, values);
+                            DeviceBuffer withNulls = DeviceArrays.upload(device, start);
+                            DeviceBuffer allValid = DeviceArrays.upload(device, start)) {
+                        long validity = strings.validityAddress();
+                        Murmur3.hashColumn(device, Murmur3.Input.strings(strings.offsetsAddress(), strings.dataAddress(),
+                                validity), withNulls.address(), n, device.defaultStream());
+                        Murmur3.hashColumn(device, Murmur3.Input.strings(strings.offsetsAddress(), strings.dataAddress(),
+                                0), allValid.address(), n, device.defaultStream());
+                        return List.of(DeviceArrays.downloadBytes(withNulls, 0, (n + 1) * 4),
+                                DeviceArrays.downloadBytes(allValid, 0, (n + 1) * 4));
+                    }
+                }));
         cases.add(new ConformanceCase() {
             @Override
             public String name() {
@@ -93,6 +114,7 @@ final class HashConformance {
             case FLOAT32 -> DeviceArrays.upload(device, RandomData.floats(r, n));
             case FLOAT64 -> DeviceArrays.upload(device, RandomData.doubles(r, n));
             case DECIMAL128 -> DeviceArrays.upload(device, RandomDecimals.words(r, n));
+            case STRING -> throw new IllegalArgumentException("strings have their own case");
         };
     }
 }
