@@ -6,11 +6,14 @@ import dev.ember.cuda.Device;
 import dev.ember.cuda.DeviceArrays;
 import dev.ember.cuda.DeviceBuffer;
 import dev.ember.cuda.ops.Murmur3;
+import dev.ember.cuda.testing.DeviceStrings;
 import dev.ember.cuda.testing.RandomData;
 import dev.ember.cuda.testing.RandomDecimals;
+import dev.ember.cuda.testing.RandomStrings;
 import dev.ember.cuda.testing.TestDevices;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -25,6 +28,7 @@ import org.apache.spark.sql.catalyst.expressions.Pmod;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Decimal;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -33,7 +37,8 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * Spark is the oracle: its own {@code Murmur3Hash} (seed 42) and {@code Pmod(Murmur3Hash, n)} (the
  * partition id of HashPartitioning), evaluated on {@code InternalRow}s, must equal Ember's hashes and
- * partition ids for every fixed-width type, single and multi-column, with nulls and special values.
+ * partition ids for every fixed-width type and for strings, single and multi-column, with nulls and
+ * special values.
  */
 class TestMurmur3AgainstSpark {
     private static final int ROWS = 3000;
@@ -53,7 +58,9 @@ class TestMurmur3AgainstSpark {
         DATE(DataTypes.DateType, Murmur3.Type.DATE32),
         TIMESTAMP(DataTypes.TimestampType, Murmur3.Type.TIMESTAMP_US),
         DECIMAL_10_2(DataTypes.createDecimalType(10, 2), Murmur3.Type.DECIMAL64),
-        DECIMAL_38_10(DataTypes.createDecimalType(38, 10), Murmur3.Type.DECIMAL128);
+        DECIMAL_38_10(DataTypes.createDecimalType(38, 10), Murmur3.Type.DECIMAL128),
+        /** Random ASCII and multi-byte UTF-8 (4-byte code points included), empty and long strings. */
+        STRING(DataTypes.StringType, Murmur3.Type.STRING);
 
         final DataType sparkType;
         final Murmur3.Type emberType;
@@ -64,16 +71,25 @@ class TestMurmur3AgainstSpark {
         }
     }
 
-    /** One generated column: Spark's values (null where invalid) and Ember's device buffers. */
-    private record Column(Kind kind, Object[] spark, DeviceBuffer data, DeviceBuffer validity) implements AutoCloseable {
+    /**
+     * One generated column: Spark's values (null where invalid) and Ember's device buffers, or for
+     * strings Ember's device string column.
+     */
+    private record Column(Kind kind, Object[] spark, DeviceBuffer data, DeviceBuffer validity,
+            dev.ember.cuda.column.Column strings) implements AutoCloseable {
         Murmur3.Input input() {
-            return Murmur3.Input.of(kind.emberType, data.address(), validity.address());
+            return strings != null ? Murmur3.Input.of(strings)
+                    : Murmur3.Input.of(kind.emberType, data.address(), validity.address());
         }
 
         @Override
         public void close() {
-            data.close();
-            validity.close();
+            if (strings != null) {
+                strings.close();
+            } else {
+                data.close();
+                validity.close();
+            }
         }
     }
 
@@ -106,9 +122,10 @@ class TestMurmur3AgainstSpark {
     @Test
     void allNullRowsAndEmptyInputEqualSpark() {
         Random r = new Random(5);
-        try (Column ints = generate(Kind.INT, r, 64, 1.0); Column doubles = generate(Kind.DOUBLE, r, 64, 1.0)) {
-            compare(List.of(ints, doubles), 64);
-            compare(List.of(ints, doubles), 0);
+        try (Column ints = generate(Kind.INT, r, 64, 1.0); Column doubles = generate(Kind.DOUBLE, r, 64, 1.0);
+                Column strings = generate(Kind.STRING, r, 64, 1.0)) {
+            compare(List.of(ints, doubles, strings), 64);
+            compare(List.of(ints, doubles, strings), 0);
         }
     }
 
@@ -151,8 +168,50 @@ class TestMurmur3AgainstSpark {
         return columns.stream().map(Column::kind).toList();
     }
 
+    @Test
+    void stringEdgeCasesEqualSpark() {
+        String[] values = {"", "a", "ab", "abc", "abcd", "abcde", "\u00e9", "\u65e5\u672c", "\ud83d\ude00",
+            "\udbff\udfff\u0000", "\u007f\u0080", null, "x".repeat(10_000),
+            RandomStrings.string(new Random(3), 70_000), "replaced below"};
+        byte[][] utf8 = new byte[values.length][];
+        Object[] spark = new Object[values.length];
+        for (int i = 0; i < values.length; i++) {
+            utf8[i] = values[i] == null ? null : values[i].getBytes(StandardCharsets.UTF_8);
+            spark[i] = values[i] == null ? null : UTF8String.fromString(values[i]);
+        }
+        // Bytes that are not valid UTF-8: Spark hashes whatever bytes a UTF8String holds.
+        int last = values.length - 1;
+        utf8[last] = new byte[] {(byte) 0xff, (byte) 0x80, (byte) 0xc0};
+        spark[last] = UTF8String.fromBytes(utf8[last]);
+        try (Column column = new Column(Kind.STRING, spark, null, null, DeviceStrings.column(device, utf8))) {
+            compare(List.of(column), values.length);
+        }
+    }
+
+    private Column strings(Random r, int n, byte[] validity) {
+        byte[][] values = RandomStrings.utf8(r, n, 0.0, 30);
+        for (int i = 0; i < n; i++) {
+            if (r.nextInt(100) == 0) {
+                values[i] = RandomStrings.string(r, 500 + r.nextInt(3000)).getBytes(StandardCharsets.UTF_8);
+            } else if (r.nextInt(10) == 0) {
+                values[i] = RandomStrings.ascii(r, r.nextInt(20)).getBytes(StandardCharsets.UTF_8);
+            }
+            if (!RandomData.isValid(validity, i)) {
+                values[i] = null;
+            }
+        }
+        Object[] spark = new Object[n];
+        for (int i = 0; i < n; i++) {
+            spark[i] = values[i] == null ? null : UTF8String.fromBytes(values[i]);
+        }
+        return new Column(Kind.STRING, spark, null, null, DeviceStrings.column(device, values));
+    }
+
     private Column generate(Kind kind, Random r, int n, double nullFraction) {
         byte[] validity = RandomData.validity(r, Math.max(n, 1), nullFraction);
+        if (kind == Kind.STRING) {
+            return strings(r, n, validity);
+        }
         Object[] spark = new Object[n];
         DeviceBuffer data;
         switch (kind) {
@@ -236,7 +295,7 @@ class TestMurmur3AgainstSpark {
             }
         }
         try {
-            return new Column(kind, spark, data, DeviceArrays.upload(device, validity));
+            return new Column(kind, spark, data, DeviceArrays.upload(device, validity), null);
         } catch (RuntimeException | Error e) {
             data.close();
             throw e;
