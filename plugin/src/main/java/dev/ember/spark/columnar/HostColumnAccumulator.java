@@ -86,6 +86,19 @@ final class HostColumnAccumulator implements AutoCloseable {
         Platform.putByte(null, at, (byte) (Platform.getByte(null, at) & ~(1 << (row & 7))));
     }
 
+    /** Marks row {@code row} null and zeroes its value. */
+    void setNullZeroed(int row) {
+        long at = valueAddress(row);
+        switch (width) {
+            case 1 -> Platform.putByte(null, at, (byte) 0);
+            case 2 -> Platform.putShort(null, at, (short) 0);
+            case 4 -> Platform.putInt(null, at, 0);
+            case 8 -> Platform.putLong(null, at, 0L);
+            default -> Platform.setMemory(at, (byte) 0, width);
+        }
+        setNull(row);
+    }
+
     /** Marks rows {@code [from, from + count)} null and zeroes their values. */
     void setNulls(int from, int count) {
         if (count == 0) {

@@ -30,7 +30,8 @@ import org.apache.spark.unsafe.Platform;
  * and value by value otherwise (dictionary-encoded vectors, narrow decimals stored as ints, other
  * vector classes). Null flags of Spark's writable vectors are one byte per row behind private fields
  * (Spark 3.5 has no public address for them), so they are read with {@code isNullAt} on the concrete
- * final class, which the JIT inlines into a byte load; columns without nulls skip that loop.
+ * final class, which the JIT inlines into a byte load; columns without nulls skip that loop. Values
+ * under null rows are zeroed (Spark's vectors leave them undefined), so every path copies the same bytes.
  */
 final class VectorCopy {
     static {
@@ -66,7 +67,7 @@ final class VectorCopy {
                 if (off.hasNull()) {
                     for (int r = 0; r < n; r++) {
                         if (off.isNullAt(r)) {
-                            dst.setNull(at + r);
+                            dst.setNullZeroed(at + r);
                         }
                     }
                 }
@@ -81,7 +82,7 @@ final class VectorCopy {
                 if (on.hasNull()) {
                     for (int r = 0; r < n; r++) {
                         if (on.isNullAt(r)) {
-                            dst.setNull(at + r);
+                            dst.setNullZeroed(at + r);
                         }
                     }
                 }
@@ -252,7 +253,7 @@ final class VectorCopy {
         boolean mayHaveNulls = v.hasNull();
         for (int r = 0; r < n; r++) {
             if (mayHaveNulls && v.isNullAt(r)) {
-                dst.setNulls(at + r, 1);
+                dst.setNullZeroed(at + r);
                 continue;
             }
             switch (type.id()) {
