@@ -34,7 +34,9 @@ class TestTransitions {
     void parquetHostBatchesToTheDevice(boolean adaptive, SparkSession spark, @TempDir Path dir) {
         String path = dir.resolve("all-types").toString();
         RandomRows.table(spark, RandomRows.ALL_TYPES, 3000, 21).repartition(3).write().parquet(path);
+        // With the GPU scan switched off, the CPU scan's host batches go through the transition.
         GpuDiff.of(spark).adaptive(adaptive).conf("spark.ember.sql.batchSizeBytes", "64k")
+                .conf("spark.ember.sql.exec.FileSourceScanExec", "false")
                 .allowCpu("FileSourceScanExec")
                 .expectGpu("HostColumnarToGpu", "GpuCoalesceBatches", "GpuUnion", "GpuLocalTableScan", "GpuColumnarToRow")
                 .assertGpuAndCpuEqual(s -> s.read().parquet(path).union(s.read().parquet(path))

@@ -74,35 +74,15 @@ public final class HostBatches {
         }
     }
 
-    /** A host table holding the rows of a Spark host batch (e.g. from the Parquet vectorized reader). */
+    /**
+     * A host table holding the rows of a Spark host batch (e.g. from the Parquet vectorized reader),
+     * copied in bulk where the vectors allow ({@link HostBatchBuilder}).
+     */
     public static HostTable fromSparkBatch(ColumnarBatch batch, StructType schema) {
-        StructField[] fields = schema.fields();
-        int rows = batch.numRows();
-        HostColumnBuilder[] builders = new HostColumnBuilder[fields.length];
-        for (int c = 0; c < fields.length; c++) {
-            HostColumnBuilder b = new HostColumnBuilder(SparkTypes.requireDType(fields[c].dataType()), rows);
-            builders[c] = b;
-            ColumnVector v = batch.column(c);
-            DType type = b.type();
-            for (int r = 0; r < rows; r++) {
-                if (v.isNullAt(r)) {
-                    b.appendNull();
-                    continue;
-                }
-                switch (type.id()) {
-                    case BOOL8 -> b.appendBoolean(v.getBoolean(r));
-                    case INT8 -> b.appendByte(v.getByte(r));
-                    case INT16 -> b.appendShort(v.getShort(r));
-                    case INT32, DATE32 -> b.appendInt(v.getInt(r));
-                    case INT64, TIMESTAMP_US -> b.appendLong(v.getLong(r));
-                    case FLOAT32 -> b.appendFloat(v.getFloat(r));
-                    case FLOAT64 -> b.appendDouble(v.getDouble(r));
-                    case DECIMAL64, DECIMAL128 -> b.appendDecimal(v.getDecimal(r, type.precision(), type.scale()));
-                    case STRING -> throw new IllegalArgumentException("string columns stay on the CPU");
-                }
-            }
+        try (HostBatchBuilder builder = new HostBatchBuilder(schema, batch.numRows())) {
+            builder.append(batch);
+            return builder.build();
         }
-        return build(builders, rows);
     }
 
     private static HostTable build(HostColumnBuilder[] builders, int rows) {

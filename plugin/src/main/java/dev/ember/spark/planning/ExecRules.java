@@ -1,5 +1,6 @@
 package dev.ember.spark.planning;
 
+import dev.ember.spark.exec.GpuFileSourceScanExec;
 import dev.ember.spark.exec.GpuGlobalLimitExec;
 import dev.ember.spark.exec.GpuLocalLimitExec;
 import dev.ember.spark.exec.GpuLocalTableScanExec;
@@ -7,6 +8,7 @@ import dev.ember.spark.exec.GpuRangeExec;
 import dev.ember.spark.exec.GpuUnionExec;
 import java.util.List;
 import java.util.Optional;
+import org.apache.spark.sql.execution.FileSourceScanExec;
 import org.apache.spark.sql.execution.GlobalLimitExec;
 import org.apache.spark.sql.execution.LocalLimitExec;
 import org.apache.spark.sql.execution.LocalTableScanExec;
@@ -33,7 +35,11 @@ public final class ExecRules {
             ExecRule.of(UnionExec.class, "the partitions of all children, batches passed through unchanged",
                     TypeSig.ALL_FIXED_WIDTH,
                     (p, children, conf) -> new GpuUnionExec(CollectionConverters.asScala(children).toSeq()))
-                    .onlyNextToGpuOperators());
+                    .onlyNextToGpuOperators(),
+            ExecRule.of(FileSourceScanExec.class, "reads Parquet files with Spark's vectorized reader on the CPU, "
+                    + "concatenates its batches on the host and copies them to the device", TypeSig.ALL_FIXED_WIDTH,
+                    (p, children, conf) -> GpuFileSourceScanExec.of(p, conf.batchSizeBytes()))
+                    .withTagger(GpuFileSourceScanExec::whyNot));
 
     private ExecRules() {}
 
