@@ -33,7 +33,9 @@ public final class ExecRules {
             ExecRule.of(UnionExec.class, "the partitions of all children, batches passed through unchanged",
                     TypeSig.ALL_FIXED_WIDTH,
                     (p, children, conf) -> new GpuUnionExec(CollectionConverters.asScala(children).toSeq()))
-                    .onlyNextToGpuOperators());
+                    .onlyNextToGpuOperators(),
+            FilterProjectRules.filter(),
+            FilterProjectRules.project());
 
     private ExecRules() {}
 
