@@ -19,7 +19,7 @@ import java.nio.file.Path;
 public final class GenerateDocs {
     /** The command that regenerates the committed files, from the repository root. */
     public static final String COMMAND =
-            "mvn -o -q -B -pl plugin -am -Dember.cuda.archs=90 -DskipTests -Pgenerate-docs process-classes";
+            "mvn -q -B -pl plugin -am -DskipTests -Pgenerate-docs process-classes";
 
     private GenerateDocs() {}
 

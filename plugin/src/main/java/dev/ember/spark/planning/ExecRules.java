@@ -39,7 +39,9 @@ public final class ExecRules {
             ExecRule.of(FileSourceScanExec.class, "reads Parquet files with Spark's vectorized reader on the CPU, "
                     + "concatenates its batches on the host and copies them to the device", TypeSig.ALL_FIXED_WIDTH,
                     (p, children, conf) -> GpuFileSourceScanExec.of(p, conf.batchSizeBytes()))
-                    .withTagger(GpuFileSourceScanExec::whyNot));
+                    .withTagger(GpuFileSourceScanExec::whyNot),
+            FilterProjectRules.filter(),
+            FilterProjectRules.project());
 
     private ExecRules() {}
 

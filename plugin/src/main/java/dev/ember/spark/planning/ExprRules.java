@@ -1,22 +1,23 @@
 package dev.ember.spark.planning;
 
+import dev.ember.spark.expressions.ArithmeticRules;
+import dev.ember.spark.expressions.BasicRules;
+import dev.ember.spark.expressions.CastRules;
+import dev.ember.spark.expressions.ConditionalRules;
+import dev.ember.spark.expressions.DateRules;
+import dev.ember.spark.expressions.PredicateRules;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.spark.sql.catalyst.expressions.Alias;
-import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.Literal;
 
 /**
- * The expression rules, one per Spark expression class. Translations are added here by the
- * expression engine ({@link ExprRule#withTranslator}); until then each rule is declared with its
- * types and documentation, and the planner reports "no GPU translation yet".
+ * The expression rules, one per Spark expression class, declared by family in {@code
+ * dev.ember.spark.expressions} with their types, checks and translations into the GPU expression program.
  */
 public final class ExprRules {
-    private static final List<ExprRule<?>> ALL = List.of(
-            ExprRule.of(AttributeReference.class, "a reference to an input column", TypeSig.ALL_FIXED_WIDTH),
-            ExprRule.of(Alias.class, "names the result of its child expression", TypeSig.ALL_FIXED_WIDTH),
-            ExprRule.of(Literal.class, "a constant value (null included)", TypeSig.ALL_FIXED_WIDTH));
+    private static final List<ExprRule<?>> ALL = concat(BasicRules.rules(), ArithmeticRules.rules(),
+            PredicateRules.rules(), ConditionalRules.rules(), DateRules.rules(), CastRules.rules());
 
     private ExprRules() {}
 
@@ -32,5 +33,14 @@ public final class ExprRules {
             }
         }
         return Optional.empty();
+    }
+
+    @SafeVarargs
+    private static List<ExprRule<?>> concat(List<ExprRule<?>>... families) {
+        List<ExprRule<?>> all = new ArrayList<>();
+        for (List<ExprRule<?>> f : families) {
+            all.addAll(f);
+        }
+        return List.copyOf(all);
     }
 }

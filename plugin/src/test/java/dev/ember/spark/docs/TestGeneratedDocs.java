@@ -34,7 +34,9 @@ class TestGeneratedDocs {
     @Test
     void everyRuleHasItsSwitchDocumented() {
         assertThat(GenerateDocs.configs()).contains("`spark.ember.sql.exec.RangeExec`", "`spark.ember.sql.exec.UnionExec`",
-                "`spark.ember.sql.expression.Literal`", "`spark.ember.sql.concurrentGpuTasks`");
-        assertThat(GenerateDocs.supportedOps()).contains("| LocalTableScanExec |", "| Alias |", "not yet");
+                "`spark.ember.sql.expression.Literal`", "`spark.ember.sql.expression.CaseWhen`",
+                "`spark.ember.sql.exec.FilterExec`", "`spark.ember.sql.concurrentGpuTasks`");
+        assertThat(GenerateDocs.supportedOps()).contains("| LocalTableScanExec |", "| ProjectExec |",
+                "| FilterExec |", "| Alias |", "| InSet |");
     }
 }

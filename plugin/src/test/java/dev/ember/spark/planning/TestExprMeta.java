@@ -36,7 +36,9 @@ class TestExprMeta {
 
     @Test
     void declaredRulesWithoutTranslationSayNotYet() {
-        ExprMeta meta = ExprMeta.wrap(alias(Literal.create(1, DataTypes.IntegerType), "one"));
+        ExprMeta meta = ExprMeta.wrap(alias(Literal.create(1, DataTypes.IntegerType), "one"), e -> Optional.of(
+                e instanceof Literal ? ExprRule.of(Literal.class, "constant", TypeSig.ALL_FIXED_WIDTH)
+                        : ExprRule.of(Alias.class, "name", TypeSig.ALL_FIXED_WIDTH)));
         meta.tag(DEFAULTS);
         assertThat(meta.canRunOnGpu()).isFalse();
         assertThat(meta.reasons()).containsExactly("expression Alias has no GPU translation yet");
@@ -51,9 +53,9 @@ class TestExprMeta {
         meta.tag(EmberConf.of(Map.of("spark.ember.sql.expression.Alias", "false")));
         List<String> all = meta.allReasons();
         assertThat(all).anyMatch(r -> r.contains("Alias is disabled by spark.ember.sql.expression.Alias=false"));
-        assertThat(all).anyMatch(r -> r.startsWith("expression Add has no GPU implementation"));
+        assertThat(all).anyMatch(r -> r.startsWith("Add operand 1 ('x'): type string is not supported on the GPU"));
         assertThat(all).anyMatch(r -> r.contains("expression Literal: type string is not supported on the GPU"));
-        assertThat(all).anyMatch(r -> r.startsWith("expression AttributeReference has no GPU translation yet"));
+        assertThat(all).noneMatch(r -> r.contains("AttributeReference"));
     }
 
     @Test
@@ -90,9 +92,9 @@ class TestExprMeta {
 
     @Test
     void refusesToTranslateWhatCannotRun() {
-        ExprMeta meta = ExprMeta.wrap(Literal.create(1, DataTypes.IntegerType));
+        ExprMeta meta = ExprMeta.wrap(Literal.create("x", DataTypes.StringType));
         meta.tag(DEFAULTS);
         assertThatThrownBy(() -> meta.translate(null)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("no GPU translation yet");
+                .hasMessageContaining("type string is not supported on the GPU");
     }
 }

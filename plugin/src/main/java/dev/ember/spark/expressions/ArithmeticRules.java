@@ -1,0 +1,62 @@
+package dev.ember.spark.expressions;
+
+import static dev.ember.spark.expressions.ExprSupport.LONG_ONLY;
+import static dev.ember.spark.expressions.ExprSupport.NUMERIC;
+import static dev.ember.spark.expressions.ExprSupport.binary;
+import static dev.ember.spark.expressions.ExprSupport.builder;
+import static dev.ember.spark.expressions.ExprSupport.legacyOnly;
+import static dev.ember.spark.expressions.ExprSupport.noFailOnError;
+import static dev.ember.spark.expressions.ExprSupport.reg;
+import static dev.ember.spark.expressions.ExprSupport.rule;
+
+import dev.ember.cuda.expr.ProgramBuilder;
+import dev.ember.spark.planning.ExprRule;
+import dev.ember.spark.planning.TypeSig;
+import dev.ember.spark.planning.TypeSig.Kind;
+import java.util.List;
+import org.apache.spark.sql.catalyst.expressions.Abs;
+import org.apache.spark.sql.catalyst.expressions.Add;
+import org.apache.spark.sql.catalyst.expressions.Divide;
+import org.apache.spark.sql.catalyst.expressions.IntegralDivide;
+import org.apache.spark.sql.catalyst.expressions.Multiply;
+import org.apache.spark.sql.catalyst.expressions.Pmod;
+import org.apache.spark.sql.catalyst.expressions.Remainder;
+import org.apache.spark.sql.catalyst.expressions.Subtract;
+import org.apache.spark.sql.catalyst.expressions.UnaryMinus;
+import org.apache.spark.sql.catalyst.expressions.UnaryPositive;
+
+/**
+ * Arithmetic with ANSI off: integral results wrap at their type's width, division by zero gives null.
+ * Decimal and interval arithmetic stay on the CPU (their types are not in the signatures); ANSI and
+ * TRY evaluation modes stay on the CPU because they raise errors the GPU cannot raise.
+ */
+public final class ArithmeticRules {
+    private static final TypeSig DOUBLE = TypeSig.of(Kind.DOUBLE);
+
+    private ArithmeticRules() {}
+
+    public static List<ExprRule<?>> rules() {
+        return List.of(
+                rule(Add.class, "a + b (integral types wrap)", NUMERIC, NUMERIC, e -> legacyOnly(e, e.evalMode()),
+                        binary(ProgramBuilder::add)),
+                rule(Subtract.class, "a - b (integral types wrap)", NUMERIC, NUMERIC,
+                        e -> legacyOnly(e, e.evalMode()), binary(ProgramBuilder::subtract)),
+                rule(Multiply.class, "a * b (integral types wrap)", NUMERIC, NUMERIC,
+                        e -> legacyOnly(e, e.evalMode()), binary(ProgramBuilder::multiply)),
+                // Spark's analyzer casts the operands of / to double (or decimal, which stays on the CPU).
+                rule(Divide.class, "a / b on doubles; null when b is 0", DOUBLE, DOUBLE,
+                        e -> legacyOnly(e, e.evalMode()), binary(ProgramBuilder::divide)),
+                // ... and those of div to bigint.
+                rule(IntegralDivide.class, "a div b on bigints, truncating; null when b is 0", LONG_ONLY, LONG_ONLY,
+                        e -> legacyOnly(e, e.evalMode()), binary(ProgramBuilder::integralDivide)),
+                rule(Remainder.class, "a % b with the sign of a; null when b is 0", NUMERIC, NUMERIC,
+                        e -> legacyOnly(e, e.evalMode()), binary(ProgramBuilder::remainder)),
+                rule(Pmod.class, "pmod(a, b), the non-negative remainder; null when b is 0", NUMERIC, NUMERIC,
+                        e -> legacyOnly(e, e.evalMode()), binary(ProgramBuilder::pmod)),
+                rule(UnaryMinus.class, "-a (integral types wrap)", NUMERIC, NUMERIC,
+                        e -> noFailOnError(e, e.failOnError()), (e, c, ctx) -> builder(ctx).negate(reg(c.get(0)))),
+                rule(UnaryPositive.class, "+a, the value itself", NUMERIC, NUMERIC, null, (e, c, ctx) -> c.get(0)),
+                rule(Abs.class, "abs(a) (integral types wrap: abs of the minimum is the minimum)", NUMERIC, NUMERIC,
+                        e -> noFailOnError(e, e.failOnError()), (e, c, ctx) -> builder(ctx).abs(reg(c.get(0)))));
+    }
+}
