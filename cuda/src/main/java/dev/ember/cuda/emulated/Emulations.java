@@ -19,7 +19,9 @@ public final class Emulations {
             HashEmulation::emulations,
             ExprEmulation::emulations,
             StringEmulation::emulations,
-            StringCompareEmulation::emulations);
+            StringCompareEmulation::emulations,
+            StringFunctionEmulation::emulations,
+            StringCastEmulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();
 

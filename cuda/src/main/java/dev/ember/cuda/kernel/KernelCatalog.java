@@ -23,7 +23,9 @@ public final class KernelCatalog {
             HashKernels.FAMILY,
             ExprKernels.FAMILY,
             StringKernels.FAMILY,
-            StringCompareKernels.FAMILY);
+            StringCompareKernels.FAMILY,
+            StringFunctionKernels.FAMILY,
+            StringCastKernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();
 

@@ -24,6 +24,8 @@ public final class ConformanceCases {
         all.addAll(ExprConformance.cases());
         all.addAll(StringConformance.cases());
         all.addAll(StringCompareConformance.cases());
+        all.addAll(StringFunctionConformance.cases());
+        all.addAll(StringCastConformance.cases());
         return all;
     }
 }
