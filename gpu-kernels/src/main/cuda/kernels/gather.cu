@@ -17,6 +17,10 @@
 //   Floating-point data goes through the kernel of the same width (a bit copy: NaN payloads and
 //   -0.0 survive). out must not overlap src, map or src_validity. n == 0 writes nothing. src is
 //   only read at valid in-range rows; map is read at [0, n).
+// ember_gather32_i128 / ember_gather64_i128: the same for 16-byte elements (DECIMAL128: the unscaled
+//   value as two little-endian 64-bit words, low word first). Each element moves as one longlong2
+//   (a 128-bit load and store), so out and src must be 16-byte aligned: device allocations are (256
+//   bytes), and the host op refuses other addresses. Null rows get both words 0.
 template <typename T, typename M>
 __device__ void gather(T* __restrict__ out, uint32_t* __restrict__ out_validity, const T* __restrict__ src,
                        const uint8_t* __restrict__ src_validity, int64_t src_rows, const M* __restrict__ map,
@@ -31,7 +35,7 @@ __device__ void gather(T* __restrict__ out, uint32_t* __restrict__ out_validity,
       if (valid) {
         out[i] = src[j];
       } else {
-        out[i] = T(0);
+        out[i] = T{};
       }
     }
     const uint32_t word = __ballot_sync(0xffffffffu, valid);
@@ -56,3 +60,5 @@ EMBER_GATHER(64, int64_t, i8, int8_t)
 EMBER_GATHER(64, int64_t, i16, int16_t)
 EMBER_GATHER(64, int64_t, i32, int32_t)
 EMBER_GATHER(64, int64_t, i64, int64_t)
+EMBER_GATHER(32, int32_t, i128, longlong2)
+EMBER_GATHER(64, int64_t, i128, longlong2)

@@ -13,6 +13,9 @@
 //   out_validity must be 4-byte aligned (an allocation is) and hold the words of bits [0, out_rows);
 //   a 0 out_validity writes data only (for sources and outputs without nulls). out must not overlap
 //   src, map or src_validity. n == 0 writes nothing.
+// ember_scatter_i128: the same for 16-byte elements (DECIMAL128), moved as one longlong2 each (a
+//   128-bit load and store): out and src must be 16-byte aligned (device allocations are; the host op
+//   refuses other addresses). A null source row writes both words 0.
 template <typename T>
 __device__ void scatter(T* __restrict__ out, uint32_t* __restrict__ out_validity, int64_t out_rows,
                         const T* __restrict__ src, const uint8_t* __restrict__ src_validity,
@@ -26,7 +29,7 @@ __device__ void scatter(T* __restrict__ out, uint32_t* __restrict__ out_validity
     if (valid) {
       out[k] = src[i];
     } else {
-      out[k] = T(0);
+      out[k] = T{};
     }
     if (out_validity != nullptr) {
       const uint32_t bit = 1u << static_cast<uint32_t>(k & 31);
@@ -50,3 +53,4 @@ EMBER_SCATTER(i8, int8_t)
 EMBER_SCATTER(i16, int16_t)
 EMBER_SCATTER(i32, int32_t)
 EMBER_SCATTER(i64, int64_t)
+EMBER_SCATTER(i128, longlong2)

@@ -11,7 +11,7 @@ final class GatherEmulation {
     static Map<String, KernelEmulation> emulations() {
         Map<String, KernelEmulation> map = new HashMap<>();
         for (int mapWidth : new int[] {4, 8}) {
-            for (int width : new int[] {1, 2, 4, 8}) {
+            for (int width : new int[] {1, 2, 4, 8, 16}) {
                 map.put(GatherKernels.name(mapWidth, width), gather(mapWidth, width));
             }
         }

@@ -13,7 +13,7 @@ final class ScatterEmulation {
 
     static Map<String, KernelEmulation> emulations() {
         Map<String, KernelEmulation> map = new HashMap<>();
-        for (int width : new int[] {1, 2, 4, 8}) {
+        for (int width : new int[] {1, 2, 4, 8, 16}) {
             map.put(ScatterKernels.name(width), scatter(width));
         }
         return map;

@@ -27,7 +27,7 @@ public final class CopyKernels {
             case 2 -> COPY_I16;
             case 4 -> COPY_I32;
             case 8 -> COPY_I64;
-            default -> throw GatherKernels.badWidth(width);
+            default -> throw new IllegalArgumentException("element width must be 1, 2, 4 or 8, not " + width);
         };
     }
 

@@ -12,7 +12,7 @@ import dev.ember.cuda.kernel.KernelArgs;
 import dev.ember.cuda.kernel.LaunchConfig;
 
 /**
- * Gathers fixed-width elements by a map: {@code out[i] = src[map[i]]}. A map entry outside
+ * Gathers fixed-width elements (1, 2, 4, 8 or 16 bytes) by a map: {@code out[i] = src[map[i]]}. A map entry outside
  * {@code [0, srcRows)} (-1 by convention, e.g. the unmatched side of an outer join) or pointing at a
  * null source row gives a null output row whose data is 0. The output validity bitmap is always
  * written ({@link Bitmaps#bitmapBytes} bytes, bits past {@code n} are 0).
@@ -58,11 +58,11 @@ public final class Gather {
     /**
      * Queues the gather of {@code n} rows into caller-provided memory.
      *
-     * @param src source data: {@code srcRows} elements of {@code width} bytes (1, 2, 4 or 8; floating
-     *     point data uses its width)
+     * @param src source data: {@code srcRows} elements of {@code width} bytes (1, 2, 4, 8 or 16; floating
+     *     point data uses its width; 16-byte data, e.g. DECIMAL128, must be 16-byte aligned, as allocations are)
      * @param srcValidity the source's validity bitmap, or 0 when every source row is valid
      * @param map {@code n} entries of {@code mapType}
-     * @param out {@code n * width} bytes, not overlapping the inputs
+     * @param out {@code n * width} bytes, not overlapping the inputs (16-byte aligned for width 16)
      * @param outValidity {@link Bitmaps#bitmapBytes}{@code (n)} bytes, 4-byte aligned
      */
     public static void gatherInto(Device device, long src, long srcValidity, long srcRows, int width, long map,
@@ -81,6 +81,8 @@ public final class Gather {
         requireAddress(map, "map");
         requireAddress(out, "out");
         requireAddress(outValidity, "outValidity");
+        GatherKernels.checkAlignment(width, src, "src");
+        GatherKernels.checkAlignment(width, out, "out");
         if ((outValidity & 3) != 0) {
             throw new IllegalArgumentException("outValidity must be 4-byte aligned (the kernel stores 32-bit words)");
         }

@@ -7,12 +7,13 @@ import static java.util.Objects.requireNonNull;
 import dev.ember.cuda.Device;
 import dev.ember.cuda.DeviceBuffer;
 import dev.ember.cuda.Stream;
+import dev.ember.cuda.kernel.GatherKernels;
 import dev.ember.cuda.kernel.KernelArgs;
 import dev.ember.cuda.kernel.LaunchConfig;
 import dev.ember.cuda.kernel.ScatterKernels;
 
 /**
- * Scatters fixed-width elements by an int32 map: {@code out[map[i]] = src[i]} for i in
+ * Scatters fixed-width elements (1, 2, 4, 8 or 16 bytes; 16-byte data 16-byte aligned) by an int32 map: {@code out[map[i]] = src[i]} for i in
  * {@code [0, n)}, together with the validity bits. Map entries outside {@code [0, outRows)} (-1
  * included) are skipped; output rows no entry targets keep their data and validity.
  *
@@ -51,6 +52,8 @@ public final class Scatter {
         requireAddress(src, "src");
         requireAddress(map, "map");
         requireAddress(out, "out");
+        GatherKernels.checkAlignment(width, src, "src");
+        GatherKernels.checkAlignment(width, out, "out");
         KernelArgs args = KernelArgs.create().ptr(out).ptr(outValidity).i64(outRows).ptr(src).ptr(srcValidity)
                 .ptr(map).i64(n);
         device.kernel(kernel).launch(LaunchConfig.gridStride(n, device.multiProcessorCount()), args, stream);

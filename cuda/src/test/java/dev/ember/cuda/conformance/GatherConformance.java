@@ -22,7 +22,7 @@ final class GatherConformance {
     static List<ConformanceCase> cases() {
         List<ConformanceCase> cases = new ArrayList<>();
         for (MapType mapType : MapType.values()) {
-            for (int width : new int[] {1, 2, 4, 8}) {
+            for (int width : new int[] {1, 2, 4, 8, 16}) {
                 String kernel = GatherKernels.name(mapType.width(), width);
                 cases.add(LambdaCase.of("gather width " + width + " by " + mapType, Set.of(kernel), (device, seed, n) -> {
                     Random r = new Random(seed);

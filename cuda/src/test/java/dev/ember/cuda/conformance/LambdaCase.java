@@ -44,7 +44,9 @@ record LambdaCase(String name, Set<String> kernels, Body body) implements Confor
                     : DeviceArrays.upload(device, RandomData.ints(r, count));
             case 8 -> floating ? DeviceArrays.upload(device, RandomData.doubles(r, count))
                     : DeviceArrays.upload(device, RandomData.longs(r, count));
-            default -> throw new IllegalArgumentException("element width must be 1, 2, 4 or 8, not " + width);
+            // Two 64-bit words per element (DECIMAL128's unscaled value), with the words' extremes mixed in.
+            case 16 -> DeviceArrays.upload(device, RandomData.longs(r, 2 * count));
+            default -> throw new IllegalArgumentException("element width must be 1, 2, 4, 8 or 16, not " + width);
         };
     }
 

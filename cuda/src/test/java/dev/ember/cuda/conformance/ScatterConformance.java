@@ -19,7 +19,7 @@ final class ScatterConformance {
 
     static List<ConformanceCase> cases() {
         List<ConformanceCase> cases = new ArrayList<>();
-        for (int width : new int[] {1, 2, 4, 8}) {
+        for (int width : new int[] {1, 2, 4, 8, 16}) {
             cases.add(LambdaCase.of("scatter width " + width, Set.of(ScatterKernels.name(width)), (device, seed, n) -> {
                 Random r = new Random(seed);
                 int outRows = n + r.nextInt(n / 2 + 2);

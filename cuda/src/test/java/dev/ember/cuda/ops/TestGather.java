@@ -11,6 +11,7 @@ import dev.ember.cuda.ops.Gather.Gathered;
 import dev.ember.cuda.ops.Gather.MapType;
 import dev.ember.cuda.testing.RandomData;
 import dev.ember.cuda.testing.TestDevices;
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream.Builder;
@@ -28,7 +29,7 @@ class TestGather {
     static java.util.stream.Stream<Arguments> sizesWidthsAndMaps() {
         Builder<Arguments> all = java.util.stream.Stream.builder();
         for (int n : SIZES) {
-            for (int width : new int[] {1, 2, 4, 8}) {
+            for (int width : new int[] {1, 2, 4, 8, 16}) {
                 for (MapType mapType : MapType.values()) {
                     all.add(Arguments.of(n, width, mapType));
                 }
@@ -111,6 +112,46 @@ class TestGather {
     }
 
     @Test
+    void sixteenByteElementsMoveBothWordsOfDecimal128Values() {
+        BigInteger[] values = {BigInteger.TEN.pow(38).subtract(BigInteger.ONE), BigInteger.TEN.pow(38).negate().add(
+                BigInteger.ONE), BigInteger.ONE.negate(), BigInteger.ONE.shiftLeft(64)};
+        long[] src = new long[2 * values.length];
+        for (int i = 0; i < values.length; i++) {
+            src[2 * i] = values[i].longValue();
+            src[2 * i + 1] = values[i].shiftRight(64).longValue();
+        }
+        byte[] srcValidity = {0b1011};
+        int[] map = {3, 2, 1, 0, -1, 4};
+        try (DeviceBuffer srcBuf = DeviceArrays.upload(device, src);
+                DeviceBuffer validityBuf = DeviceArrays.upload(device, srcValidity);
+                DeviceBuffer mapBuf = DeviceArrays.upload(device, map);
+                Gathered out = Gather.gather(device, srcBuf, validityBuf, 4, 16, mapBuf, MapType.INT32, 6, stream)) {
+            long[] words = DeviceArrays.downloadLongs(out.data(), 0, 12);
+            // Row 2 of the source is null, so output row 1 is null with both words 0.
+            BigInteger[] expected = {values[3], null, values[1], values[0], null, null};
+            for (int i = 0; i < expected.length; i++) {
+                BigInteger got = BigInteger.valueOf(words[2 * i + 1]).shiftLeft(64)
+                        .add(new BigInteger(Long.toUnsignedString(words[2 * i])));
+                assertThat(got).as("row %d", i).isEqualTo(expected[i] == null ? BigInteger.ZERO : expected[i]);
+            }
+            assertThat(DeviceArrays.downloadBytes(out.validity(), 0, 1)).containsExactly(0b1101);
+        }
+    }
+
+    @Test
+    void sixteenByteElementsNeedSixteenByteAlignedData() {
+        try (DeviceBuffer buf = device.allocate(256); DeviceBuffer validity = device.allocate(8)) {
+            assertThatThrownBy(() -> Gather.gatherInto(device, buf.address() + 8, 0, 4, 16, buf.address() + 128,
+                    MapType.INT32, 1, buf.address() + 64, validity.address(), stream))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("src address")
+                    .hasMessageContaining("16-byte aligned");
+            assertThatThrownBy(() -> Gather.gatherInto(device, buf.address(), 0, 4, 16, buf.address() + 128,
+                    MapType.INT32, 1, buf.address() + 72, validity.address(), stream))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out address");
+        }
+    }
+
+    @Test
     void int64MapEntriesAreNotTruncated() {
         // 2^32 + 1 would land on row 1 if the map were narrowed to 32 bits.
         long[] map = {(1L << 32) + 1, 1, Long.MIN_VALUE + 1, Long.MAX_VALUE};
@@ -137,7 +178,7 @@ class TestGather {
     void rejectsBadWidthsAndTooSmallBuffers() {
         try (DeviceBuffer small = device.allocate(8)) {
             assertThatThrownBy(() -> Gather.gather(device, small, null, 2, 3, small, MapType.INT32, 1, stream))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1, 2, 4 or 8");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1, 2, 4, 8 or 16");
             assertThatThrownBy(() -> Gather.gather(device, small, null, 4, 4, small, MapType.INT32, 1, stream))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too small");
             assertThatThrownBy(() -> Gather.gather(device, small, null, 1, 4, small, MapType.INT64, 2, stream))

@@ -23,7 +23,7 @@ class TestScatter {
     static java.util.stream.Stream<Arguments> sizesAndWidths() {
         Builder<Arguments> all = java.util.stream.Stream.builder();
         for (int n : TestGather.SIZES) {
-            for (int width : new int[] {1, 2, 4, 8}) {
+            for (int width : new int[] {1, 2, 4, 8, 16}) {
                 all.add(Arguments.of(n, width));
             }
         }
@@ -118,6 +118,19 @@ class TestScatter {
             // Output row k comes from source row 39 - k: valid when 39 - k is even, i.e. k is odd.
             byte[] bits = DeviceArrays.downloadBytes(outValidityBuf, 0, 8);
             assertThat(bits).containsExactly(0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0, 0, 0);
+        }
+    }
+
+    @Test
+    void sixteenByteElementsNeedSixteenByteAlignedData() {
+        try (DeviceBuffer buf = device.allocate(256)) {
+            assertThatThrownBy(() -> Scatter.scatter(device, buf.address() + 8, 0, 1, 16, buf.address() + 128,
+                    buf.address() + 64, 0, 1, stream))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("src address")
+                    .hasMessageContaining("16-byte aligned");
+            assertThatThrownBy(() -> Scatter.scatter(device, buf.address(), 0, 1, 16, buf.address() + 128,
+                    buf.address() + 72, 0, 1, stream))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out address");
         }
     }
 

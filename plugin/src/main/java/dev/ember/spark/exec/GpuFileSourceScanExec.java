@@ -2,15 +2,11 @@ package dev.ember.spark.exec;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ember.cuda.column.HostTable;
-import dev.ember.spark.columnar.HostBatchBuilder;
 import dev.ember.spark.columnar.HostBatches;
 import dev.ember.spark.conf.EmberConf;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.TableIdentifier;
@@ -191,52 +187,6 @@ public final class GpuFileSourceScanExec extends GpuLeafExecBase {
         int rowsPerBatch = HostBatches.rowsPerBatch(schema, targetBatchBytes);
         OpMetrics metrics = opMetrics();
         return cpuScan().executeColumnar().toJavaRDD()
-                .mapPartitions(batches -> toDevice(batches, schema, rowsPerBatch, metrics), true).rdd();
-    }
-
-    /**
-     * Concatenates the reader's batches on the host up to {@code rowsPerBatch} rows (at least one
-     * whole reader batch each) and copies each concatenation to the device. The reader reuses its
-     * vectors, so each batch is copied before the next is requested.
-     */
-    private static Iterator<ColumnarBatch> toDevice(Iterator<ColumnarBatch> hostBatches, StructType schema,
-            int rowsPerBatch, OpMetrics metrics) {
-        return new Iterator<>() {
-            private ColumnarBatch firstOfNext;
-
-            @Override
-            public boolean hasNext() {
-                while (firstOfNext == null && hostBatches.hasNext()) {
-                    ColumnarBatch b = hostBatches.next();
-                    if (b.numRows() > 0) {
-                        firstOfNext = b;
-                    }
-                }
-                return firstOfNext != null;
-            }
-
-            @Override
-            public ColumnarBatch next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                ColumnarBatch first = firstOfNext;
-                firstOfNext = null;
-                HostTable host;
-                try (HostBatchBuilder builder = new HostBatchBuilder(schema,
-                        Math.min(rowsPerBatch, Math.max(first.numRows(), 1) * 4))) {
-                    builder.append(first);
-                    while (builder.rows() < rowsPerBatch && hostBatches.hasNext()) {
-                        builder.append(hostBatches.next());
-                    }
-                    host = builder.build();
-                }
-                try (host) {
-                    ColumnarBatch batch = GpuRowToColumnarExec.upload(host, schema, metrics);
-                    metrics.outputBatch(batch.numRows());
-                    return batch;
-                }
-            }
-        };
+                .mapPartitions(batches -> HostBatchUploads.concatenated(batches, schema, rowsPerBatch, metrics), true).rdd();
     }
 }

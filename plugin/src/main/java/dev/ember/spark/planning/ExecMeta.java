@@ -55,7 +55,7 @@ public final class ExecMeta {
     public void tag(PlanningContext context) {
         children.forEach(c -> c.tag(context));
         explainOnly = context.explainOnly();
-        String name = plan.nodeName();
+        String name = ExecRules.operand(plan).nodeName();
         if (!context.conf().sqlEnabled()) {
             reasons.add("Ember is disabled by spark.ember.sql.enabled=false");
         }
@@ -159,7 +159,13 @@ public final class ExecMeta {
         if (willRunOnGpu()) {
             return rule.convert(plan, newChildren, context.conf());
         }
-        plan.setTagValue(EmberTags.NOT_ON_GPU, String.join("; ", cpuReasons()));
+        String why = String.join("; ", cpuReasons());
+        plan.setTagValue(EmberTags.NOT_ON_GPU, why);
+        SparkPlan operand = ExecRules.operand(plan);
+        if (operand != plan) {
+            // The scan inside a table cache stage is the operator a reader of the plan looks at.
+            operand.setTagValue(EmberTags.NOT_ON_GPU, why);
+        }
         return changed ? plan.withNewChildren(CollectionConverters.asScala(newChildren).toSeq()) : plan;
     }
 
@@ -177,7 +183,7 @@ public final class ExecMeta {
 
     /** Whether the explanation should leave this node out: wrappers that are not operators of their own. */
     private boolean isTransparent() {
-        return plan instanceof AdaptiveSparkPlanExec || plan instanceof QueryStageExec;
+        return plan instanceof AdaptiveSparkPlanExec || plan instanceof QueryStageExec && rule == null;
     }
 
     /** The marked plan: {@code *} on the GPU, {@code !} stays on the CPU because …, {@code @} a neighbour prevents it. */
@@ -189,7 +195,7 @@ public final class ExecMeta {
 
     private void explain(StringBuilder out, String indent, boolean onlyNotOnGpu) {
         if (!isTransparent()) {
-            String name = plan.getClass().getSimpleName();
+            String name = ExecRules.operand(plan).getClass().getSimpleName();
             if (!reasons.isEmpty()) {
                 out.append(indent).append("!Exec <").append(name).append("> cannot run on the GPU because ")
                         .append(String.join("; ", reasons)).append('\n');

@@ -104,15 +104,15 @@ public final class ExecRule<P extends SparkPlan> {
     }
 
     List<Expression> evaluatedExpressions(SparkPlan plan) {
-        return evaluated.apply(planClass.cast(plan));
+        return evaluated.apply(planClass.cast(ExecRules.operand(plan)));
     }
 
     Optional<String> extraCheck(SparkPlan plan, EmberConf conf) {
-        return tagger == null ? Optional.empty() : tagger.check(planClass.cast(plan), conf);
+        return tagger == null ? Optional.empty() : tagger.check(planClass.cast(ExecRules.operand(plan)), conf);
     }
 
     SparkPlan convert(SparkPlan plan, List<SparkPlan> children, EmberConf conf) {
-        return converter.convert(planClass.cast(plan), children, conf);
+        return converter.convert(planClass.cast(ExecRules.operand(plan)), children, conf);
     }
 
     @Override

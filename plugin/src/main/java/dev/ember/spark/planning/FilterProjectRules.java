@@ -1,14 +1,11 @@
 package dev.ember.spark.planning;
 
-import dev.ember.cuda.column.DType;
-import dev.ember.spark.columnar.SparkTypes;
 import dev.ember.spark.exec.ExprPrograms;
 import dev.ember.spark.exec.GpuFilterExec;
 import dev.ember.spark.exec.GpuFilterProjectExec;
 import dev.ember.spark.exec.GpuProjectExec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.execution.FilterExec;
@@ -26,16 +23,7 @@ final class FilterProjectRules {
                         TypeSig.ALL_FIXED_WIDTH,
                         (p, children, conf) -> new GpuFilterExec(p.condition(), p.output(), children.get(0)))
                 .evaluating(p -> List.of(p.condition()))
-                .withTagger((p, conf) -> {
-                    for (Attribute a : CollectionConverters.asJava(p.child().output())) {
-                        Optional<DType> t = SparkTypes.toDType(a.dataType());
-                        if (t.isPresent() && t.get().sizeInBytes() > 8) {
-                            return Optional.of("input column " + a.name() + ": rows of " + a.dataType().simpleString()
-                                    + " (16-byte values) cannot be gathered on the GPU yet");
-                        }
-                    }
-                    return ExprPrograms.compileProblem(List.of(p.condition()), input(p), conf);
-                });
+                .withTagger((p, conf) -> ExprPrograms.compileProblem(List.of(p.condition()), input(p), conf));
     }
 
     static ExecRule<ProjectExec> project() {
