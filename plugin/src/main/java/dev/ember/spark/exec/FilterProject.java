@@ -3,11 +3,13 @@ package dev.ember.spark.exec;
 import dev.ember.cuda.Device;
 import dev.ember.cuda.Stream;
 import dev.ember.cuda.column.Column;
+import dev.ember.cuda.column.DType;
 import dev.ember.cuda.column.Table;
 import dev.ember.cuda.expr.Program;
 import dev.ember.cuda.expr.ProgramEvaluator;
 import dev.ember.cuda.ops.Compaction;
 import dev.ember.cuda.ops.Gather;
+import dev.ember.cuda.ops.Strings;
 import dev.ember.spark.EmberRuntime;
 import dev.ember.spark.columnar.GpuColumnVector;
 import java.util.ArrayList;
@@ -103,7 +105,11 @@ final class FilterProject {
         return needed;
     }
 
+    /** The selected rows of {@code c}; a string column's bytes can only shrink, so its gather stays within its limit. */
     private static Column gather(Device device, Column c, Compaction.Selected selected, Stream stream) {
+        if (c.type().id() == DType.TypeId.STRING) {
+            return Strings.gather(device, c, selected.indices(), selected.count(), stream);
+        }
         Gather.Gathered g = Gather.gather(device, c.data(), c.hasValidity() ? c.validity() : null, c.rowCount(),
                 c.type().sizeInBytes(), selected.indices(), Gather.MapType.INT32, selected.count(), stream);
         return Column.create(c.type(), selected.count(), g.data(), g.validity(), Column.UNKNOWN_NULL_COUNT);

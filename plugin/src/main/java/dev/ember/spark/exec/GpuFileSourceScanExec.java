@@ -189,19 +189,21 @@ public final class GpuFileSourceScanExec extends GpuLeafExecBase {
     public RDD<ColumnarBatch> doExecuteColumnar() {
         StructType schema = schema();
         int rowsPerBatch = HostBatches.rowsPerBatch(schema, targetBatchBytes);
+        long target = targetBatchBytes;
         OpMetrics metrics = opMetrics();
         return cpuScan().executeColumnar().toJavaRDD()
-                .mapPartitions(batches -> toDevice(batches, schema, rowsPerBatch, metrics), true).rdd();
+                .mapPartitions(batches -> toDevice(batches, schema, rowsPerBatch, target, metrics), true).rdd();
     }
 
     /**
-     * Concatenates the reader's batches on the host up to {@code rowsPerBatch} rows (at least one
-     * whole reader batch each) and copies each concatenation to the device. The reader reuses its
+     * Concatenates the reader's batches on the host up to {@code rowsPerBatch} rows or {@code
+     * targetBytes} (at least one whole reader batch each, string columns within int32 offsets) and
+     * copies each concatenation to the device. The reader reuses its
      * vectors, so each batch is copied before the next is requested.
      */
     private static Iterator<ColumnarBatch> toDevice(Iterator<ColumnarBatch> hostBatches, StructType schema,
-            int rowsPerBatch, OpMetrics metrics) {
-        return new Iterator<>() {
+            int rowsPerBatch, long targetBytes, OpMetrics metrics) {
+        Iterator<HostTable> hostTables = new Iterator<>() {
             private ColumnarBatch firstOfNext;
 
             @Override
@@ -216,27 +218,28 @@ public final class GpuFileSourceScanExec extends GpuLeafExecBase {
             }
 
             @Override
-            public ColumnarBatch next() {
+            public HostTable next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
                 ColumnarBatch first = firstOfNext;
                 firstOfNext = null;
-                HostTable host;
                 try (HostBatchBuilder builder = new HostBatchBuilder(schema,
                         Math.min(rowsPerBatch, Math.max(first.numRows(), 1) * 4))) {
                     builder.append(first);
-                    while (builder.rows() < rowsPerBatch && hostBatches.hasNext()) {
-                        builder.append(hostBatches.next());
+                    while (builder.rows() < rowsPerBatch && builder.bytes() < targetBytes && hostBatches.hasNext()) {
+                        ColumnarBatch b = hostBatches.next();
+                        if (!builder.fits(b)) {
+                            // Held, not copied: the reader reuses its vectors only when asked for the next batch.
+                            firstOfNext = b;
+                            break;
+                        }
+                        builder.append(b);
                     }
-                    host = builder.build();
-                }
-                try (host) {
-                    ColumnarBatch batch = GpuRowToColumnarExec.upload(host, schema, metrics);
-                    metrics.outputBatch(batch.numRows());
-                    return batch;
+                    return builder.build();
                 }
             }
         };
+        return HostUploads.toDevice(hostTables, schema, metrics);
     }
 }

@@ -21,7 +21,7 @@ public final class BasicRules {
 
     public static List<ExprRule<?>> rules() {
         return List.of(
-                ExprRule.of(AttributeReference.class, "a reference to an input column", TypeSig.ALL_FIXED_WIDTH)
+                ExprRule.of(AttributeReference.class, "a reference to an input column", TypeSig.ALL)
                         .withTranslator((e, children, ctx) -> {
                             List<Attribute> input = ctx.input();
                             for (int i = 0; i < input.size(); i++) {
@@ -31,7 +31,7 @@ public final class BasicRules {
                             }
                             throw new IllegalStateException("column " + e.sql() + " is not among the inputs " + input);
                         }),
-                ExprRule.of(Alias.class, "names the result of its child expression", TypeSig.ALL_FIXED_WIDTH)
+                ExprRule.of(Alias.class, "names the result of its child expression", TypeSig.ALL)
                         .withTranslator((e, children, ctx) -> children.get(0)),
                 ExprRule.of(Literal.class, "a constant value (null included)", ExprSupport.ENGINE)
                         .withTranslator((e, children, ctx) -> builder(ctx).literal(dtype(e.dataType()), e.value())));
