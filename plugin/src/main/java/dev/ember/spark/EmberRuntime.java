@@ -27,10 +27,12 @@ public final class EmberRuntime implements AutoCloseable {
 
     private final Device device;
     private final PinnedStagingPool staging;
+    private final long stringBatchMaxBytes;
 
-    private EmberRuntime(Device device, PinnedStagingPool staging) {
+    private EmberRuntime(Device device, PinnedStagingPool staging, long stringBatchMaxBytes) {
         this.device = device;
         this.staging = staging;
+        this.stringBatchMaxBytes = stringBatchMaxBytes;
     }
 
     /**
@@ -56,7 +58,7 @@ public final class EmberRuntime implements AutoCloseable {
                 device.get().close();
                 throw e;
             }
-            current = new EmberRuntime(device.get(), staging);
+            current = new EmberRuntime(device.get(), staging, conf.stringBatchMaxBytes());
             LOG.info("Ember opened {}", device.get().description());
         }
         return current;
@@ -111,6 +113,11 @@ public final class EmberRuntime implements AutoCloseable {
 
     public Device device() {
         return device;
+    }
+
+    /** The most UTF-8 bytes one string column of a device batch holds ({@code spark.ember.sql.stringBatchMaxBytes}). */
+    public long stringBatchMaxBytes() {
+        return stringBatchMaxBytes;
     }
 
     /** A transfer through the shared staging buffers that counts its own bytes (one per task or operator). */

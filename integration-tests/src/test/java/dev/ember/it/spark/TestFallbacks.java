@@ -17,16 +17,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Operators that stay on the CPU, each with its reason, and the explanations of the planner. */
 @ExtendWith(SparkSessionExtension.class)
 class TestFallbacks {
-    private static Dataset<Row> withStrings(SparkSession s) {
-        StructType schema = new StructType().add("i", DataTypes.IntegerType).add("s", DataTypes.StringType);
-        return s.createDataFrame(List.of(RowFactory.create(1, "a"), RowFactory.create(null, null),
-                RowFactory.create(3, "c")), schema);
+    private static Dataset<Row> withBinary(SparkSession s) {
+        StructType schema = new StructType().add("i", DataTypes.IntegerType).add("s", DataTypes.BinaryType);
+        return s.createDataFrame(List.of(RowFactory.create(1, new byte[] {1}), RowFactory.create(null, null),
+                RowFactory.create(3, new byte[0])), schema);
     }
 
     @BothAdaptiveModes
-    void stringColumnsStayOnTheCpu(boolean adaptive, SparkSession spark) {
-        GpuDiff.of(spark).adaptive(adaptive).assertFallback(TestFallbacks::withStrings, "LocalTableScanExec",
-                "output column s: type string is not supported on the GPU");
+    void binaryColumnsStayOnTheCpu(boolean adaptive, SparkSession spark) {
+        GpuDiff.of(spark).adaptive(adaptive).assertFallback(TestFallbacks::withBinary, "LocalTableScanExec",
+                "output column s: type binary is not supported on the GPU");
     }
 
     @BothAdaptiveModes
@@ -47,14 +47,14 @@ class TestFallbacks {
     void explainLogsEveryOperatorWithItsMarker(SparkSession spark) {
         try (LogCapture log = LogCapture.start()) {
             GpuDiff.of(spark).conf("spark.ember.sql.explain", "ALL").allowCpu("ProjectExec")
-                    .assertGpuAndCpuEqual(s -> s.range(0, 20, 1, 2).selectExpr("CAST(id AS STRING) AS x"));
+                    .assertGpuAndCpuEqual(s -> s.range(0, 20, 1, 2).selectExpr("id", "CAST(id AS BINARY) AS x"));
             String text = String.join("\n", log.messages());
-            assertThat(text).contains("!Exec <ProjectExec> cannot run on the GPU because output column x: type string")
+            assertThat(text).contains("!Exec <ProjectExec> cannot run on the GPU because output column x: type binary")
                     .contains("*Exec <RangeExec> will run on the GPU");
         }
         try (LogCapture log = LogCapture.start()) {
             GpuDiff.of(spark).conf("spark.ember.sql.explain", "NOT_ON_GPU").allowCpu("ProjectExec")
-                    .assertGpuAndCpuEqual(s -> s.range(0, 20, 1, 2).selectExpr("CAST(id AS STRING) AS x"));
+                    .assertGpuAndCpuEqual(s -> s.range(0, 20, 1, 2).selectExpr("id", "CAST(id AS BINARY) AS x"));
             String text = String.join("\n", log.messages());
             assertThat(text).contains("!Exec <ProjectExec>").doesNotContain("*Exec <RangeExec>");
         }

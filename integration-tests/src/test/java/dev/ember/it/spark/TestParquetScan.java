@@ -128,12 +128,12 @@ class TestParquetScan {
     @BothAdaptiveModes
     void fallbacks(boolean adaptive, SparkSession spark, @TempDir Path dir) {
         String path = dir.resolve("fallback").toString();
-        RandomRows.table(spark, TYPES, 300, 71).selectExpr("*", "CAST(i32 AS STRING) AS s").write().parquet(path);
+        RandomRows.table(spark, TYPES, 300, 71).selectExpr("*", "CAST(CAST(i32 AS STRING) AS BINARY) AS s").write().parquet(path);
         GpuDiff.of(spark).adaptive(adaptive).conf("spark.sql.parquet.enableVectorizedReader", "false")
                 .assertFallback(s -> s.read().parquet(path).drop("s"), "FileSourceScanExec",
                         "spark.sql.parquet.enableVectorizedReader=false");
         GpuDiff.of(spark).adaptive(adaptive).assertFallback(s -> s.read().parquet(path), "FileSourceScanExec",
-                "output column s: type string is not supported on the GPU");
+                "output column s: type binary is not supported on the GPU");
         String csv = dir.resolve("csv").toString();
         Dataset<Row> numbers = spark.range(0, 50).selectExpr("id", "id * 2 AS twice");
         numbers.write().csv(csv);

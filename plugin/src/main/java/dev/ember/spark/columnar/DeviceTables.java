@@ -10,14 +10,18 @@ import dev.ember.cuda.column.DType;
 import dev.ember.cuda.column.Table;
 import dev.ember.cuda.ops.Bitmaps;
 import dev.ember.cuda.ops.CopyWithOffset;
+import dev.ember.cuda.ops.Strings;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Row-range operations on device tables built from the offset-copy kernels: slice and concatenate. */
+/** Row-range operations on device tables built from the offset-copy and string kernels: slice and concatenate. */
 public final class DeviceTables {
     private DeviceTables() {}
 
-    /** A new table of rows {@code [offset, offset + count)} of {@code table}; {@code table} stays the caller's. */
+    /**
+     * A new table of rows {@code [offset, offset + count)} of {@code table}; {@code table} stays the
+     * caller's. String columns are sliced with their bytes ({@link Strings#slice}).
+     */
     public static Table slice(Device device, Table table, long offset, long count, Stream stream) {
         requireNonNull(table, "table is null");
         if (offset < 0 || count < 0 || offset + count > table.rowCount()) {
@@ -29,6 +33,10 @@ public final class DeviceTables {
             for (Column c : table.columns()) {
                 if (offset == 0 && count == table.rowCount()) {
                     out.add(c.incRef());
+                    continue;
+                }
+                if (c.type().id() == DType.TypeId.STRING) {
+                    out.add(Strings.slice(device, c, offset, offset + count, stream));
                     continue;
                 }
                 int width = c.type().sizeInBytes();
@@ -53,10 +61,32 @@ public final class DeviceTables {
     }
 
     /**
+     * The most UTF-8 bytes any string column of {@code table} holds (0 without string columns): what
+     * a concatenation adds up against its limit.
+     */
+    public static long maxStringBytes(Table table) {
+        long most = 0;
+        for (Column c : table.columns()) {
+            if (c.type().id() == DType.TypeId.STRING) {
+                most = Math.max(most, c.dataBytes());
+            }
+        }
+        return most;
+    }
+
+    /** {@link #concat(Device, List, long, Stream)} with the limit int32 offsets set. */
+    public static Table concat(Device device, List<Table> tables, Stream stream) {
+        return concat(device, tables, Strings.MAX_BYTES, stream);
+    }
+
+    /**
      * A new table holding the rows of {@code tables} one after the other (all of the same column types);
      * the inputs stay the caller's.
+     *
+     * @throws dev.ember.cuda.ops.StringSizeLimitException when a string column would hold more than
+     *     {@code maxStringBytes} bytes (callers check {@link #maxStringBytes} first)
      */
-    public static Table concat(Device device, List<Table> tables, Stream stream) {
+    public static Table concat(Device device, List<Table> tables, long maxStringBytes, Stream stream) {
         requireNonNull(tables, "tables is null");
         if (tables.isEmpty()) {
             throw new IllegalArgumentException("nothing to concatenate");
@@ -77,7 +107,7 @@ public final class DeviceTables {
         List<Column> out = new ArrayList<>();
         try {
             for (int c = 0; c < columns; c++) {
-                out.add(concatColumn(device, tables, c, rows, stream));
+                out.add(concatColumn(device, tables, c, rows, maxStringBytes, stream));
             }
         } catch (RuntimeException | Error e) {
             out.forEach(Column::close);
@@ -86,8 +116,16 @@ public final class DeviceTables {
         return Table.of(rows, out);
     }
 
-    private static Column concatColumn(Device device, List<Table> tables, int c, long rows, Stream stream) {
+    private static Column concatColumn(Device device, List<Table> tables, int c, long rows, long maxStringBytes,
+            Stream stream) {
         DType type = tables.get(0).column(c).type();
+        if (type.id() == DType.TypeId.STRING) {
+            List<Column> parts = new ArrayList<>();
+            for (Table t : tables) {
+                parts.add(t.column(c));
+            }
+            return Strings.concat(device, parts, maxStringBytes, stream);
+        }
         boolean anyValidity = false;
         for (Table t : tables) {
             Column col = t.column(c);

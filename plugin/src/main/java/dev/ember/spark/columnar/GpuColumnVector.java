@@ -72,7 +72,8 @@ public final class GpuColumnVector extends ColumnVector {
         long bytes = 0;
         for (int i = 0; i < batch.numCols(); i++) {
             Column c = of(batch.column(i)).column();
-            bytes += c.data().size() + (c.hasValidity() ? c.validity().size() : 0);
+            bytes += c.data().size() + (c.hasValidity() ? c.validity().size() : 0)
+                    + (c.type().id() == dev.ember.cuda.column.DType.TypeId.STRING ? c.offsets().size() : 0);
         }
         return bytes;
     }

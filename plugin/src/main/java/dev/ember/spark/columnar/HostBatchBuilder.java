@@ -46,9 +46,31 @@ public final class HostBatchBuilder implements AutoCloseable {
         return rows;
     }
 
-    /** About the bytes the appended rows take on the device (for batch sizing). */
+    /** About the bytes the appended rows take on the device (for batch sizing), string bytes included. */
     public long bytes() {
-        return rows * rowBytes;
+        long bytes = rows * rowBytes;
+        for (HostColumnAccumulator c : columns) {
+            bytes += c.isString() ? c.charsUsed() : 0;
+        }
+        return bytes;
+    }
+
+    /**
+     * Whether appending {@code batch} surely keeps every string column within what int32 offsets
+     * address (an upper bound of the batch's bytes is checked; a builder without rows takes any batch).
+     */
+    public boolean fits(ColumnarBatch batch) {
+        if (rows == 0) {
+            return true;
+        }
+        for (int c = 0; c < columns.size(); c++) {
+            HostColumnAccumulator column = columns.get(c);
+            if (column.isString() && column.charsUsed()
+                    + StringVectorCopy.bytesUpperBound(batch.column(c), batch.numRows()) > Integer.MAX_VALUE) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Copies every row of {@code batch}, whose columns follow the schema; the batch stays the caller's. */

@@ -14,6 +14,10 @@ import org.apache.spark.unsafe.Platform;
  * values, Arrow bitmap), written in place by {@link VectorCopy}. The bitmap is created at the first
  * null, all valid before it. {@link #build} hands the buffers to a {@link HostColumn}; {@link #close}
  * frees them if they were not handed over.
+ *
+ * <p>STRING columns hold {@code rows + 1} int32 offsets and the UTF-8 bytes in {@code data}, which
+ * grows by bytes ({@link #reserveChars}); rows are appended in order ({@link StringVectorCopy} writes
+ * each row's end offset), null rows empty.
  */
 final class HostColumnAccumulator implements AutoCloseable {
     private static final int MIN_CAPACITY = 64;
@@ -22,14 +26,69 @@ final class HostColumnAccumulator implements AutoCloseable {
     private final int width;
     private ArrowBuf data;
     private ArrowBuf validity;
+    /** STRING only: the offsets, and the bytes written to {@code data} so far. */
+    private ArrowBuf offsets;
+    private long chars;
     private int capacity;
 
     HostColumnAccumulator(DType type, int initialCapacity) {
         this.type = requireNonNull(type, "type is null");
-        type.requireFixedWidth("a host column accumulator");
-        this.width = type.sizeInBytes();
         this.capacity = Math.max(MIN_CAPACITY, initialCapacity);
-        this.data = HostMemory.allocator().buffer((long) capacity * width);
+        if (type.id() == DType.TypeId.STRING) {
+            this.width = 0;
+            this.offsets = HostMemory.allocator().buffer(4L * capacity + 4);
+            Platform.putInt(null, offsets.memoryAddress(), 0);
+            try {
+                this.data = HostMemory.allocator().buffer(16L * capacity);
+            } catch (RuntimeException | Error e) {
+                offsets.close();
+                throw e;
+            }
+        } else {
+            this.width = type.sizeInBytes();
+            this.data = HostMemory.allocator().buffer((long) capacity * width);
+        }
+    }
+
+    boolean isString() {
+        return type.id() == DType.TypeId.STRING;
+    }
+
+    /** STRING: UTF-8 bytes written so far. */
+    long charsUsed() {
+        return chars;
+    }
+
+    /** STRING: host address of the offsets (entry {@code row} at {@code + 4 * row}; valid until the next {@link #reserve}). */
+    long offsetsAddress() {
+        return offsets.memoryAddress();
+    }
+
+    /**
+     * STRING: makes room for {@code more} bytes after those written and returns the address to write
+     * them at (valid until the next call); {@link #commitChars} then counts them.
+     *
+     * @throws IllegalArgumentException past the {@link Integer#MAX_VALUE} bytes int32 offsets address
+     */
+    long reserveChars(long more) {
+        long needed = chars + more;
+        if (needed > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a string column cannot hold " + needed + " bytes: int32 offsets "
+                    + "address at most " + Integer.MAX_VALUE + " bytes; read smaller batches");
+        }
+        if (needed > data.capacity()) {
+            long grown = Math.min(Integer.MAX_VALUE, Math.max(needed, 2 * data.capacity()));
+            ArrowBuf newData = HostMemory.allocator().buffer(grown);
+            Platform.copyMemory(null, data.memoryAddress(), null, newData.memoryAddress(), chars);
+            data.close();
+            data = newData;
+        }
+        return data.memoryAddress() + chars;
+    }
+
+    /** STRING: counts {@code n} bytes written at the address {@link #reserveChars} returned. */
+    void commitChars(long n) {
+        chars += n;
     }
 
     DType type() {
@@ -54,10 +113,17 @@ final class HostColumnAccumulator implements AutoCloseable {
         if (grown < needed) {
             throw new IllegalArgumentException(needed + " rows do not fit one host column: use smaller batches");
         }
-        ArrowBuf newData = HostMemory.allocator().buffer((long) grown * width);
-        Platform.copyMemory(null, data.memoryAddress(), null, newData.memoryAddress(), (long) filled * width);
-        data.close();
-        data = newData;
+        if (offsets != null) {
+            ArrowBuf newOffsets = HostMemory.allocator().buffer(4L * grown + 4);
+            Platform.copyMemory(null, offsets.memoryAddress(), null, newOffsets.memoryAddress(), 4L * filled + 4);
+            offsets.close();
+            offsets = newOffsets;
+        } else {
+            ArrowBuf newData = HostMemory.allocator().buffer((long) grown * width);
+            Platform.copyMemory(null, data.memoryAddress(), null, newData.memoryAddress(), (long) filled * width);
+            data.close();
+            data = newData;
+        }
         if (validity != null) {
             ArrowBuf newValidity = allValid(grown);
             Platform.copyMemory(null, validity.memoryAddress(), null, newValidity.memoryAddress(), validity.capacity());
@@ -86,8 +152,12 @@ final class HostColumnAccumulator implements AutoCloseable {
         Platform.putByte(null, at, (byte) (Platform.getByte(null, at) & ~(1 << (row & 7))));
     }
 
-    /** Marks row {@code row} null and zeroes its value. */
+    /** Marks row {@code row} null and zeroes its value (a string row: marks it only; its offsets are the writer's). */
     void setNullZeroed(int row) {
+        if (offsets != null) {
+            setNull(row);
+            return;
+        }
         long at = valueAddress(row);
         switch (width) {
             case 1 -> Platform.putByte(null, at, (byte) 0);
@@ -104,7 +174,14 @@ final class HostColumnAccumulator implements AutoCloseable {
         if (count == 0) {
             return;
         }
-        Platform.setMemory(valueAddress(from), (byte) 0, (long) count * width);
+        if (offsets != null) {
+            // Empty rows: each ends where the bytes written so far end.
+            for (int r = 0; r < count; r++) {
+                Platform.putInt(null, offsets.memoryAddress() + 4L * (from + r + 1), (int) chars);
+            }
+        } else {
+            Platform.setMemory(valueAddress(from), (byte) 0, (long) count * width);
+        }
         int row = from;
         int end = from + count;
         for (; row < end && (row & 7) != 0; row++) {
@@ -163,9 +240,11 @@ final class HostColumnAccumulator implements AutoCloseable {
         }
         ArrowBuf d = data;
         ArrowBuf v = validity;
+        ArrowBuf o = offsets;
         data = null;
         validity = null;
-        return HostColumn.wrap(type, rows, d, v);
+        offsets = null;
+        return o != null ? HostColumn.wrapStrings(rows, o, d, v) : HostColumn.wrap(type, rows, d, v);
     }
 
     @Override
@@ -177,6 +256,10 @@ final class HostColumnAccumulator implements AutoCloseable {
         if (validity != null) {
             validity.close();
             validity = null;
+        }
+        if (offsets != null) {
+            offsets.close();
+            offsets = null;
         }
     }
 }

@@ -9,19 +9,31 @@ import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarArray;
 import org.apache.spark.sql.vectorized.ColumnarMap;
+import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * A Spark {@link ColumnVector} reading an Ember {@link HostColumn} (a device column copied back), so
  * Spark's own row iterator and projections turn it into rows. Owns one reference to the column.
+ *
+ * <p>Strings are returned as {@link UTF8String}s pointing into the column's host buffer ({@code
+ * UTF8String.fromAddress}: no decoding, no copy). They are valid only while the column is open: the
+ * readers of this vector ({@code HostBatches.rows}) copy each row into an unsafe row before the batch
+ * is closed, so no row Spark keeps points into the buffer.
  */
 final class HostColumnVector extends ColumnVector {
     private final HostColumn column;
+    /** STRING columns: the host addresses of the offsets and the bytes (0 otherwise). */
+    private final long offsetsAddress;
+    private final long charsAddress;
     private boolean closed;
 
     HostColumnVector(DataType type, HostColumn column) {
         super(requireNonNull(type, "type is null"));
         this.column = requireNonNull(column, "column is null");
+        boolean strings = column.type().id() == TypeId.STRING;
+        this.offsetsAddress = strings ? column.offsetsBuffer().memoryAddress() : 0;
+        this.charsAddress = strings ? column.dataBuffer().memoryAddress() : 0;
     }
 
     @Override
@@ -109,7 +121,15 @@ final class HostColumnVector extends ColumnVector {
 
     @Override
     public UTF8String getUTF8String(int rowId) {
-        throw unsupported("getUTF8String");
+        if (offsetsAddress == 0) {
+            throw unsupported("getUTF8String");
+        }
+        if (column.isNull(rowId)) {
+            return null;
+        }
+        long at = offsetsAddress + 4L * rowId;
+        int start = Platform.getInt(null, at);
+        return UTF8String.fromAddress(null, charsAddress + start, Platform.getInt(null, at + 4) - start);
     }
 
     @Override

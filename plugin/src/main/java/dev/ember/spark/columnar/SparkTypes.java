@@ -12,6 +12,7 @@ import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.TimestampType;
 
 /** Spark SQL types ↔ Ember's device types. */
@@ -40,6 +41,9 @@ public final class SparkTypes {
             return Optional.of(DType.TIMESTAMP_US);
         } else if (type instanceof DecimalType d && d.precision() <= DType.MAX_DECIMAL128_PRECISION) {
             return Optional.of(DType.decimal(d.precision(), d.scale()));
+        } else if (type instanceof StringType) {
+            // UTF-8 bytes in Arrow's variable-width layout, as UTF8String holds them.
+            return Optional.of(DType.STRING);
         }
         return Optional.empty();
     }

@@ -28,7 +28,7 @@ import org.apache.spark.unsafe.Platform;
  * </ul>
  *
  * and value by value otherwise (dictionary-encoded vectors, narrow decimals stored as ints, other
- * vector classes). Null flags of Spark's writable vectors are one byte per row behind private fields
+ * vector classes). Strings go through {@link StringVectorCopy}. Null flags of Spark's writable vectors are one byte per row behind private fields
  * (Spark 3.5 has no public address for them), so they are read with {@code isNullAt} on the concrete
  * final class, which the JIT inlines into a byte load; columns without nulls skip that loop. Values
  * under null rows are zeroed (Spark's vectors leave them undefined), so every path copies the same bytes.
@@ -53,6 +53,9 @@ final class VectorCopy {
     static Path copy(ColumnVector v, int n, HostColumnAccumulator dst, int at) {
         if (n == 0) {
             return Path.PER_VALUE;
+        }
+        if (dst.isString()) {
+            return StringVectorCopy.copy(v, n, dst, at);
         }
         if (v instanceof ConstantColumnVector c) {
             copyConstant(c, n, dst, at);
@@ -229,7 +232,7 @@ final class VectorCopy {
                     }
                 }
             }
-            case STRING -> throw new IllegalArgumentException("string columns stay on the CPU");
+            case STRING -> throw new IllegalStateException("string columns are copied by StringVectorCopy");
         }
     }
 
@@ -267,7 +270,7 @@ final class VectorCopy {
                 case DECIMAL64 -> Platform.putLong(null, to + 8L * r,
                         v.getDecimal(r, type.precision(), type.scale()).toUnscaledLong());
                 case DECIMAL128 -> putDecimal128(v, r, type, to + 16L * r);
-                case STRING -> throw new IllegalArgumentException("string columns stay on the CPU");
+                case STRING -> throw new IllegalStateException("string columns are copied by StringVectorCopy");
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.ember.spark.conf;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.cuda.DeviceKind;
+import dev.ember.cuda.ops.Strings;
 import dev.ember.spark.planning.ExecRule;
 import dev.ember.spark.planning.ExecRules;
 import dev.ember.spark.planning.ExprRule;
@@ -73,13 +74,18 @@ public final class EmberConf {
             256L << 20, 1L << 10, false,
             "Target size of a device batch: rows are converted to device columns in batches of about this size, "
                     + "and smaller device batches are concatenated up to it.");
+    public static final ConfEntry<Long> STRING_BATCH_MAX_BYTES = ConfEntry.bytes(
+            "spark.ember.sql.stringBatchMaxBytes", Strings.MAX_BYTES, 1L << 10, true,
+            "Internal, for tests: the most UTF-8 bytes one string column of a device batch holds (at most, and by "
+                    + "default, the 2147483647 bytes int32 offsets address). Batches are split, and are not "
+                    + "concatenated, past it; a single row larger than the limit forms a batch of its own.");
     public static final ConfEntry<Integer> CONCURRENT_GPU_TASKS = ConfEntry.integer(
             "spark.ember.sql.concurrentGpuTasks", 2, 1, true,
             "Number of tasks per executor that may use the GPU at once. Declared for the GPU semaphore, which "
                     + "is not implemented yet: today every task of an executor may use the GPU concurrently.");
 
     private static final List<ConfEntry<?>> CORE = List.of(SQL_ENABLED, DEVICE, POOL_LIMIT, EXPLAIN, MODE,
-            BATCH_SIZE_BYTES, CONCURRENT_GPU_TASKS);
+            BATCH_SIZE_BYTES, STRING_BATCH_MAX_BYTES, CONCURRENT_GPU_TASKS);
 
     private final Function<String, String> lookup;
 
@@ -172,6 +178,11 @@ public final class EmberConf {
 
     public long batchSizeBytes() {
         return get(BATCH_SIZE_BYTES);
+    }
+
+    /** {@link #STRING_BATCH_MAX_BYTES}, at most {@link Strings#MAX_BYTES}. */
+    public long stringBatchMaxBytes() {
+        return Math.min(get(STRING_BATCH_MAX_BYTES), Strings.MAX_BYTES);
     }
 
     public int concurrentGpuTasks() {

@@ -1,7 +1,10 @@
 package dev.ember.spark.exec;
 
 import dev.ember.cuda.Device;
+import dev.ember.cuda.column.Column;
+import dev.ember.cuda.column.DType;
 import dev.ember.cuda.column.Table;
+import dev.ember.spark.EmberRuntime;
 import dev.ember.spark.columnar.DeviceTables;
 import dev.ember.spark.columnar.GpuColumnVector;
 import java.util.ArrayList;
@@ -86,9 +89,14 @@ final class DeviceBatchIterators {
         return table.columnCount() == 0 ? null : table.column(0).device();
     }
 
-    /** Concatenates consecutive input batches up to about {@code targetBytes} each. */
+    /**
+     * Concatenates consecutive input batches up to about {@code targetBytes} each, and never past
+     * the string byte limit of a column ({@code spark.ember.sql.stringBatchMaxBytes}): the sizes of
+     * string columns are known on the host, so the limit is checked before concatenating.
+     */
     static Iterator<ColumnarBatch> coalesce(Iterator<ColumnarBatch> input, long targetBytes, StructType schema,
             OpMetrics metrics) {
+        long stringLimit = EmberRuntime.get().stringBatchMaxBytes();
         return new Iterator<>() {
             private ColumnarBatch carried;
 
@@ -104,23 +112,28 @@ final class DeviceBatchIterators {
                 }
                 List<ColumnarBatch> pending = new ArrayList<>();
                 long bytes = 0;
+                long[] stringBytes = new long[schema.size()];
                 try {
                     if (carried != null) {
                         pending.add(carried);
                         bytes += GpuColumnVector.deviceBytes(carried);
+                        addStringBytes(carried, stringBytes);
                         carried = null;
                     }
                     while (input.hasNext()) {
                         ColumnarBatch b = input.next();
                         long size = GpuColumnVector.deviceBytes(b);
-                        if (!pending.isEmpty() && bytes + size > targetBytes) {
+                        if (!pending.isEmpty() && (bytes + size > targetBytes
+                                || passesStringLimit(b, stringBytes, stringLimit))) {
                             carried = b;
                             break;
                         }
                         pending.add(b);
                         bytes += size;
+                        addStringBytes(b, stringBytes);
                     }
-                    ColumnarBatch out = pending.size() == 1 ? pending.remove(0) : metrics.timeGpu(() -> concat(pending, schema));
+                    ColumnarBatch out = pending.size() == 1 ? pending.remove(0)
+                            : metrics.timeGpu(() -> concat(pending, schema, stringLimit));
                     metrics.outputBatch(out.numRows());
                     return out;
                 } finally {
@@ -130,7 +143,26 @@ final class DeviceBatchIterators {
         };
     }
 
-    private static ColumnarBatch concat(List<ColumnarBatch> batches, StructType schema) {
+    private static void addStringBytes(ColumnarBatch batch, long[] sums) {
+        for (int c = 0; c < batch.numCols(); c++) {
+            Column column = GpuColumnVector.of(batch.column(c)).column();
+            if (column.type().id() == DType.TypeId.STRING) {
+                sums[c] += column.dataBytes();
+            }
+        }
+    }
+
+    private static boolean passesStringLimit(ColumnarBatch batch, long[] sums, long limit) {
+        for (int c = 0; c < batch.numCols(); c++) {
+            Column column = GpuColumnVector.of(batch.column(c)).column();
+            if (column.type().id() == DType.TypeId.STRING && sums[c] + column.dataBytes() > limit) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ColumnarBatch concat(List<ColumnarBatch> batches, StructType schema, long stringLimit) {
         long rows = 0;
         List<Table> tables = new ArrayList<>();
         try {
@@ -142,7 +174,8 @@ final class DeviceBatchIterators {
             if (device == null) {
                 return new ColumnarBatch(new org.apache.spark.sql.vectorized.ColumnVector[0], (int) rows);
             }
-            return GpuColumnVector.toBatch(DeviceTables.concat(device, tables, device.defaultStream()), schema);
+            return GpuColumnVector.toBatch(DeviceTables.concat(device, tables, stringLimit, device.defaultStream()),
+                    schema);
         } finally {
             tables.forEach(Table::close);
         }

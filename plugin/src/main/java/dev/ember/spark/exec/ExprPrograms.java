@@ -2,10 +2,16 @@ package dev.ember.spark.exec;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ember.cuda.Device;
+import dev.ember.cuda.Stream;
+import dev.ember.cuda.column.Column;
 import dev.ember.cuda.expr.Program;
+import dev.ember.cuda.expr.ProgramEvaluator;
 import dev.ember.cuda.expr.ProgramBuilder;
 import dev.ember.cuda.expr.Reg;
 import dev.ember.spark.conf.EmberConf;
+import dev.ember.spark.expressions.ColumnValue;
+import dev.ember.spark.expressions.PreStage;
 import dev.ember.spark.planning.ExprMeta;
 import dev.ember.spark.planning.ExprTranslationContext;
 import java.util.ArrayList;
@@ -19,12 +25,14 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 
 /**
- * Spark expressions → one GPU expression program ({@link ProgramBuilder}), and the split of a
- * projection into columns passed through and columns computed by the program.
+ * Spark expressions → a {@link PreStage} of column operations plus one GPU expression program
+ * ({@link ProgramBuilder}), and the split of a projection into columns passed through and columns
+ * computed.
  */
 public final class ExprPrograms {
-    /** The translation context: the input columns and the builder. */
-    private record Context(List<Attribute> input, ProgramBuilder programBuilder) implements ExprTranslationContext {
+    /** The translation context: the input columns, the builder and the pre-stage. */
+    private record Context(List<Attribute> input, ProgramBuilder programBuilder, PreStage preStage)
+            implements ExprTranslationContext {
         @Override
         public <B> B builder(Class<B> builderType) {
             if (!builderType.isInstance(programBuilder)) {
@@ -48,21 +56,82 @@ public final class ExprPrograms {
     private ExprPrograms() {}
 
     /**
-     * One program with one output per expression, reading the columns of {@code input} by position.
+     * Expressions compiled for one batch layout: a {@link PreStage} of column operations (string
+     * sub-expressions), then one program reading the batch's columns and the pre-stage's results.
+     * Expression k is program output {@code programOutput[k]}, or, when that is -1, the column
+     * {@code columnOutput[k]} of the pre-stage's list (a column passed on or a step's result).
+     */
+    public record Compiled(PreStage preStage, Program program, int[] programOutput, int[] columnOutput) {
+        /** Whether evaluating reads batch column {@code column}. */
+        public boolean reads(int column) {
+            if (preStage.reads(column) || (program != null && program.inputType(column) != null)) {
+                return true;
+            }
+            for (int c : columnOutput) {
+                if (c == column) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * One new column per expression over {@code batch} ({@code rows} rows; columns nothing reads
+         * may be null); the caller closes them, the batch stays the caller's.
+         */
+        public List<Column> evaluate(Device device, List<Column> batch, long rows, Stream stream) {
+            try (PreStage.Evaluated columns = preStage.evaluate(device, batch, rows, stream)) {
+                List<Column> computed = program == null ? List.of()
+                        : ProgramEvaluator.evaluate(device, program, columns.columns(), rows, stream);
+                List<Column> out = new ArrayList<>();
+                try {
+                    for (int k = 0; k < programOutput.length; k++) {
+                        out.add(programOutput[k] >= 0 ? computed.get(programOutput[k]).incRef()
+                                : columns.columns().get(columnOutput[k]).incRef());
+                    }
+                    return out;
+                } catch (RuntimeException | Error e) {
+                    out.forEach(Column::close);
+                    throw e;
+                } finally {
+                    computed.forEach(Column::close);
+                }
+            }
+        }
+    }
+
+    /**
+     * The expressions compiled over the columns of {@code input} (by position): the pre-stage and
+     * one program with an output per fixed-width result.
      *
      * @throws IllegalStateException when an expression has no GPU translation or the program exceeds
      *     the engine's limits (the message says which)
      */
-    public static Program compile(List<Expression> expressions, List<Attribute> input) {
+    public static Compiled compile(List<Expression> expressions, List<Attribute> input) {
         requireNonNull(expressions, "expressions is null");
         ProgramBuilder builder = new ProgramBuilder();
-        Context context = new Context(List.copyOf(requireNonNull(input, "input is null")), builder);
-        for (Expression e : expressions) {
-            ExprMeta meta = ExprMeta.wrap(e);
+        List<Attribute> columns = List.copyOf(requireNonNull(input, "input is null"));
+        Context context = new Context(columns, builder, new PreStage(columns.size()));
+        int[] programOutput = new int[expressions.size()];
+        int[] columnOutput = new int[expressions.size()];
+        int outputs = 0;
+        for (int k = 0; k < expressions.size(); k++) {
+            ExprMeta meta = ExprMeta.wrap(expressions.get(k));
             meta.tag(DEFAULTS);
-            builder.output((Reg) meta.translate(context));
+            Object handle = meta.translate(context);
+            programOutput[k] = -1;
+            columnOutput[k] = -1;
+            if (handle instanceof Reg reg) {
+                programOutput[k] = builder.output(reg);
+                outputs++;
+            } else if (handle instanceof ColumnValue column) {
+                columnOutput[k] = column.index();
+            } else {
+                throw new IllegalStateException("the result of " + expressions.get(k).sql() + " (" + handle
+                        + ") cannot be an output column on the GPU yet");
+            }
         }
-        return builder.build();
+        return new Compiled(context.preStage(), outputs == 0 ? null : builder.build(), programOutput, columnOutput);
     }
 
     /**

@@ -3,11 +3,11 @@ package dev.ember.spark.exec;
 import dev.ember.cuda.Device;
 import dev.ember.cuda.Stream;
 import dev.ember.cuda.column.Column;
+import dev.ember.cuda.column.DType;
 import dev.ember.cuda.column.Table;
-import dev.ember.cuda.expr.Program;
-import dev.ember.cuda.expr.ProgramEvaluator;
 import dev.ember.cuda.ops.Compaction;
 import dev.ember.cuda.ops.Gather;
+import dev.ember.cuda.ops.Strings;
 import dev.ember.spark.EmberRuntime;
 import dev.ember.spark.columnar.GpuColumnVector;
 import java.util.ArrayList;
@@ -20,9 +20,10 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
- * The per-batch work of the filter and projection operators: an optional condition program selects
- * rows (a null condition drops the row, as SQL does), then an optional projection passes columns
- * through or computes them with one program.
+ * The per-batch work of the filter and projection operators: an optional condition selects rows (a
+ * null condition drops the row, as SQL does), then an optional projection passes columns through or
+ * computes them; each is compiled into a pre-stage of column operations and one program
+ * ({@link ExprPrograms.Compiled}). STRING columns are gathered with {@link Strings#gather}.
  *
  * <p>With both, the selected rows of the columns the projection reads are gathered first and the
  * projection program then runs over the selected rows only. The other order (compute every output for
@@ -36,12 +37,12 @@ final class FilterProject {
     /**
      * Runs the work on {@code batch}, which this closes.
      *
-     * @param condition a program with one BOOL8 output, or null for no filter
+     * @param condition the condition compiled (one BOOL8 result), or null for no filter
      * @param projection the projection's split, or null to pass every column on
-     * @param program the program of {@code projection.computed()}, or null when nothing is computed
+     * @param program {@code projection.computed()} compiled, or null when nothing is computed
      */
-    static ColumnarBatch apply(ColumnarBatch batch, Program condition, ExprPrograms.Projection projection,
-            Program program, StructType schema) {
+    static ColumnarBatch apply(ColumnarBatch batch, ExprPrograms.Compiled condition, ExprPrograms.Projection projection,
+            ExprPrograms.Compiled program, StructType schema) {
         try (batch; Table in = GpuColumnVector.toTable(batch)) {
             Device device = EmberRuntime.get().device();
             Stream stream = device.defaultStream();
@@ -74,15 +75,16 @@ final class FilterProject {
     }
 
     /** The rows whose condition is true. */
-    private static Compaction.Selected select(Device device, Program condition, Table in, Stream stream) {
-        List<Column> flags = ProgramEvaluator.evaluate(device, condition, in.columns(), in.rowCount(), stream);
+    private static Compaction.Selected select(Device device, ExprPrograms.Compiled condition, Table in,
+            Stream stream) {
+        List<Column> flags = condition.evaluate(device, in.columns(), in.rowCount(), stream);
         try (Column f = flags.get(0)) {
             return Compaction.selectedRows(device, f.dataAddress(), f.validityAddress(), in.rowCount(), stream);
         }
     }
 
     /** The input columns the output needs: all without a projection, else those passed through or read. */
-    private static boolean[] needed(int columns, ExprPrograms.Projection projection, Program program) {
+    private static boolean[] needed(int columns, ExprPrograms.Projection projection, ExprPrograms.Compiled program) {
         boolean[] needed = new boolean[columns];
         if (projection == null) {
             Arrays.fill(needed, true);
@@ -94,16 +96,18 @@ final class FilterProject {
             }
         }
         if (program != null) {
-            for (int i = 0; i < program.inputCount(); i++) {
-                if (program.inputType(i) != null) {
-                    needed[i] = true;
-                }
+            for (int i = 0; i < columns; i++) {
+                needed[i] |= program.reads(i);
             }
         }
         return needed;
     }
 
+    /** The selected rows of {@code c}; a string column's bytes can only shrink, so its gather stays within its limit. */
     private static Column gather(Device device, Column c, Compaction.Selected selected, Stream stream) {
+        if (c.type().id() == DType.TypeId.STRING) {
+            return Strings.gather(device, c, selected.indices(), selected.count(), stream);
+        }
         Gather.Gathered g = Gather.gather(device, c.data(), c.hasValidity() ? c.validity() : null, c.rowCount(),
                 c.type().sizeInBytes(), selected.indices(), Gather.MapType.INT32, selected.count(), stream);
         return Column.create(c.type(), selected.count(), g.data(), g.validity(), Column.UNKNOWN_NULL_COUNT);
@@ -118,9 +122,8 @@ final class FilterProject {
     }
 
     private static List<Column> project(Device device, List<Column> working, long rows,
-            ExprPrograms.Projection projection, Program program, Stream stream) {
-        List<Column> computed = program == null ? List.of()
-                : ProgramEvaluator.evaluate(device, program, working, rows, stream);
+            ExprPrograms.Projection projection, ExprPrograms.Compiled program, Stream stream) {
+        List<Column> computed = program == null ? List.of() : program.evaluate(device, working, rows, stream);
         List<Column> out = new ArrayList<>();
         try {
             int[] passThrough = projection.passThrough();

@@ -185,8 +185,10 @@ public final class GpuFileSourceScanExec extends GpuLeafExecBase {
     public RDD<ColumnarBatch> doExecuteColumnar() {
         StructType schema = schema();
         int rowsPerBatch = HostBatches.rowsPerBatch(schema, targetBatchBytes);
+        long target = targetBatchBytes;
         OpMetrics metrics = opMetrics();
         return cpuScan().executeColumnar().toJavaRDD()
-                .mapPartitions(batches -> HostBatchUploads.concatenated(batches, schema, rowsPerBatch, metrics), true).rdd();
+                .mapPartitions(batches -> HostBatchUploads.concatenated(batches, schema, rowsPerBatch, target, metrics),
+                        true).rdd();
     }
 }

@@ -2,7 +2,6 @@ package dev.ember.spark.exec;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ember.cuda.expr.Program;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.rdd.RDD;
@@ -76,7 +75,7 @@ public final class GpuFilterExec extends GpuUnaryExecBase implements GpuExec {
         StructType schema = schema();
         OpMetrics metrics = opMetrics();
         return child().executeColumnar().toJavaRDD().mapPartitions(it -> {
-            Program program = ExprPrograms.compile(List.of(cond), input);
+            ExprPrograms.Compiled program = ExprPrograms.compile(List.of(cond), input);
             return FilterProject.each(it, b -> FilterProject.apply(b, program, null, null, schema), true, metrics);
         }, true).rdd();
     }

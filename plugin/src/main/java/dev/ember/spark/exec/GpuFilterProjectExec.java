@@ -2,7 +2,6 @@ package dev.ember.spark.exec;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ember.cuda.expr.Program;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.rdd.RDD;
@@ -72,8 +71,9 @@ public final class GpuFilterProjectExec extends GpuUnaryExecBase implements GpuE
         StructType schema = schema();
         OpMetrics metrics = opMetrics();
         return child().executeColumnar().toJavaRDD().mapPartitions(it -> {
-            Program filter = ExprPrograms.compile(List.of(cond), input);
-            Program program = projection.computed().isEmpty() ? null : ExprPrograms.compile(projection.computed(), input);
+            ExprPrograms.Compiled filter = ExprPrograms.compile(List.of(cond), input);
+            ExprPrograms.Compiled program = projection.computed().isEmpty() ? null
+                    : ExprPrograms.compile(projection.computed(), input);
             return FilterProject.each(it, b -> FilterProject.apply(b, filter, projection, program, schema), true,
                     metrics);
         }, true).rdd();

@@ -147,9 +147,10 @@ public final class GpuInMemoryTableScanExec extends GpuLeafExecBase {
     public RDD<ColumnarBatch> doExecuteColumnar() {
         StructType schema = schema();
         int rowsPerBatch = HostBatches.rowsPerBatch(schema, targetBatchBytes);
+        long target = targetBatchBytes;
         OpMetrics metrics = opMetrics();
         return cpu.executeColumnar().toJavaRDD()
-                .mapPartitions(batches -> HostBatchUploads.concatenated(batches, schema, rowsPerBatch, metrics), true)
+                .mapPartitions(batches -> HostBatchUploads.concatenated(batches, schema, rowsPerBatch, target, metrics), true)
                 .rdd();
     }
 }

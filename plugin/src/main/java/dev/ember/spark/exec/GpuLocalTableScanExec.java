@@ -2,12 +2,9 @@ package dev.ember.spark.exec;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ember.cuda.column.HostTable;
 import dev.ember.spark.columnar.HostBatches;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -67,30 +64,10 @@ public final class GpuLocalTableScanExec extends GpuLeafExecBase {
         int slices = Math.min(copies.size(), session().leafNodeDefaultParallelism());
         StructType schema = schema();
         int rowsPerBatch = HostBatches.rowsPerBatch(schema, targetBatchBytes);
+        long target = targetBatchBytes;
         OpMetrics metrics = opMetrics();
-        return jsc.parallelize(copies, slices).mapPartitions(it -> toDevice(it, schema, rowsPerBatch, metrics), true)
+        return jsc.parallelize(copies, slices)
+                .mapPartitions(it -> GpuRowToColumnarExec.toDevice(it, schema, rowsPerBatch, target, metrics), true)
                 .rdd();
-    }
-
-    private static Iterator<ColumnarBatch> toDevice(Iterator<InternalRow> rows, StructType schema, int rowsPerBatch,
-            OpMetrics metrics) {
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return rows.hasNext();
-            }
-
-            @Override
-            public ColumnarBatch next() {
-                if (!rows.hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                try (HostTable host = HostBatches.fromRows(rows, schema, rowsPerBatch)) {
-                    ColumnarBatch batch = GpuRowToColumnarExec.upload(host, schema, metrics);
-                    metrics.outputBatch(batch.numRows());
-                    return batch;
-                }
-            }
-        };
     }
 }

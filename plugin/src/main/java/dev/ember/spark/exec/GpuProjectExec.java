@@ -2,7 +2,6 @@ package dev.ember.spark.exec;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ember.cuda.expr.Program;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.rdd.RDD;
@@ -80,7 +79,8 @@ public final class GpuProjectExec extends GpuUnaryExecBase implements GpuExec {
         StructType schema = schema();
         OpMetrics metrics = opMetrics();
         return child().executeColumnar().toJavaRDD().mapPartitions(it -> {
-            Program program = projection.computed().isEmpty() ? null : ExprPrograms.compile(projection.computed(), input);
+            ExprPrograms.Compiled program = projection.computed().isEmpty() ? null
+                    : ExprPrograms.compile(projection.computed(), input);
             return FilterProject.each(it, b -> FilterProject.apply(b, null, projection, program, schema), false,
                     metrics);
         }, true).rdd();

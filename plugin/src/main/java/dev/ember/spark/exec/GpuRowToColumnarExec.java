@@ -1,10 +1,6 @@
 package dev.ember.spark.exec;
 
-import dev.ember.cuda.column.ColumnTransfer;
 import dev.ember.cuda.column.HostTable;
-import dev.ember.cuda.column.Table;
-import dev.ember.spark.EmberRuntime;
-import dev.ember.spark.columnar.GpuColumnVector;
 import dev.ember.spark.columnar.HostBatches;
 import java.util.Iterator;
 import java.util.List;
@@ -20,7 +16,8 @@ import scala.collection.immutable.Seq;
 
 /**
  * Spark rows → device batches: rows are gathered into host columns of about {@code targetBatchBytes}
- * and copied to the device through the pinned staging buffers.
+ * (string bytes counted as they come) and copied to the device through the pinned staging buffers
+ * ({@link HostUploads}, which keeps string columns within their byte limit).
  */
 public final class GpuRowToColumnarExec extends GpuUnaryExecBase implements GpuExec {
     private final long targetBatchBytes;
@@ -60,41 +57,31 @@ public final class GpuRowToColumnarExec extends GpuUnaryExecBase implements GpuE
     public RDD<ColumnarBatch> doExecuteColumnar() {
         StructType schema = schema();
         int rowsPerBatch = HostBatches.rowsPerBatch(schema, targetBatchBytes);
+        long target = targetBatchBytes;
         OpMetrics metrics = opMetrics();
         return child().execute().toJavaRDD()
-                .mapPartitions(rows -> toDevice(rows, schema, rowsPerBatch, metrics), true).rdd();
+                .mapPartitions(rows -> toDevice(rows, schema, rowsPerBatch, target, metrics), true).rdd();
     }
 
+    /** Rows → host tables of at most {@code rowsPerBatch} rows and about {@code targetBytes} → device batches. */
     static Iterator<ColumnarBatch> toDevice(Iterator<InternalRow> rows, StructType schema, int rowsPerBatch,
-            OpMetrics metrics) {
-        return new Iterator<>() {
+            long targetBytes, OpMetrics metrics) {
+        HostBatches.RowReader reader = new HostBatches.RowReader(rows, schema);
+        Iterator<HostTable> hostTables = new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return rows.hasNext();
+                return reader.hasNext();
             }
 
             @Override
-            public ColumnarBatch next() {
-                if (!rows.hasNext()) {
+            public HostTable next() {
+                if (!reader.hasNext()) {
                     throw new NoSuchElementException();
                 }
-                try (HostTable host = HostBatches.fromRows(rows, schema, rowsPerBatch)) {
-                    ColumnarBatch batch = upload(host, schema, metrics);
-                    metrics.outputBatch(batch.numRows());
-                    return batch;
-                }
+                return reader.next(rowsPerBatch, targetBytes);
             }
         };
-    }
-
-    /** Copies {@code host} (which stays the caller's) to a new device batch, counting the bytes. */
-    static ColumnarBatch upload(HostTable host, StructType schema, OpMetrics metrics) {
-        EmberRuntime runtime = EmberRuntime.get();
-        try (ColumnTransfer transfer = runtime.newTransfer()) {
-            Table table = metrics.timeGpu(() -> transfer.toDevice(host, runtime.device().defaultStream()));
-            metrics.add(OpMetrics.Kind.BYTES_TO_DEVICE, transfer.bytesCopiedToDevice());
-            return GpuColumnVector.toBatch(table, schema);
-        }
+        return HostUploads.toDevice(hostTables, schema, metrics);
     }
 
     @Override

@@ -18,21 +18,21 @@ final class HostBatchUploads {
     private HostBatchUploads() {}
 
     /**
-     * Concatenates {@code hostBatches} up to {@code rowsPerBatch} rows (at least one whole host batch
-     * each; empty host batches are skipped) and copies each concatenation to the device, counting
-     * output batches (and rows, where {@code metrics} has that metric) and bytes copied. Producers may
-     * reuse their vectors, so each host batch is copied before the next is requested; the host batches
-     * stay their producer's.
+     * Concatenates {@code hostBatches} up to {@code rowsPerBatch} rows or {@code targetBytes} (at least
+     * one whole host batch each, string columns within int32 offsets; empty host batches are skipped)
+     * and copies each concatenation to the device ({@link HostUploads}), counting output batches (and
+     * rows, where {@code metrics} has that metric) and bytes copied. Producers may reuse their vectors,
+     * so each host batch is copied before the next is requested; the host batches stay their producer's.
      */
     static Iterator<ColumnarBatch> concatenated(Iterator<ColumnarBatch> hostBatches, StructType schema,
-            int rowsPerBatch, OpMetrics metrics) {
+            int rowsPerBatch, long targetBytes, OpMetrics metrics) {
         requireNonNull(hostBatches, "hostBatches is null");
         requireNonNull(schema, "schema is null");
         requireNonNull(metrics, "metrics is null");
         if (rowsPerBatch < 1) {
             throw new IllegalArgumentException("rowsPerBatch must be >= 1, not " + rowsPerBatch);
         }
-        return new Iterator<>() {
+        Iterator<HostTable> hostTables = new Iterator<>() {
             private ColumnarBatch firstOfNext;
 
             @Override
@@ -47,27 +47,28 @@ final class HostBatchUploads {
             }
 
             @Override
-            public ColumnarBatch next() {
+            public HostTable next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
                 ColumnarBatch first = firstOfNext;
                 firstOfNext = null;
-                HostTable host;
                 try (HostBatchBuilder builder = new HostBatchBuilder(schema,
                         Math.min(rowsPerBatch, Math.max(first.numRows(), 1) * 4))) {
                     builder.append(first);
-                    while (builder.rows() < rowsPerBatch && hostBatches.hasNext()) {
-                        builder.append(hostBatches.next());
+                    while (builder.rows() < rowsPerBatch && builder.bytes() < targetBytes && hostBatches.hasNext()) {
+                        ColumnarBatch b = hostBatches.next();
+                        if (!builder.fits(b)) {
+                            // Held, not copied: the producer reuses its vectors only when asked for the next batch.
+                            firstOfNext = b;
+                            break;
+                        }
+                        builder.append(b);
                     }
-                    host = builder.build();
-                }
-                try (host) {
-                    ColumnarBatch batch = GpuRowToColumnarExec.upload(host, schema, metrics);
-                    metrics.outputBatch(batch.numRows());
-                    return batch;
+                    return builder.build();
                 }
             }
         };
+        return HostUploads.toDevice(hostTables, schema, metrics);
     }
 }

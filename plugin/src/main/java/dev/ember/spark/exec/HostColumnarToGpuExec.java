@@ -57,22 +57,18 @@ public final class HostColumnarToGpuExec extends GpuUnaryExecBase implements Gpu
 
     private static Iterator<ColumnarBatch> toDevice(Iterator<ColumnarBatch> hostBatches, StructType schema,
             OpMetrics metrics) {
-        return new Iterator<>() {
+        Iterator<HostTable> hostTables = new Iterator<>() {
             @Override
             public boolean hasNext() {
                 return hostBatches.hasNext();
             }
 
             @Override
-            public ColumnarBatch next() {
-                ColumnarBatch hostBatch = hostBatches.next();
-                try (HostTable host = HostBatches.fromSparkBatch(hostBatch, schema)) {
-                    ColumnarBatch batch = GpuRowToColumnarExec.upload(host, schema, metrics);
-                    metrics.outputBatch(batch.numRows());
-                    return batch;
-                }
+            public HostTable next() {
+                return HostBatches.fromSparkBatch(hostBatches.next(), schema);
             }
         };
+        return HostUploads.toDevice(hostTables, schema, metrics);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.ember.spark.expressions;
 import static dev.ember.spark.expressions.ExprSupport.builder;
 import static dev.ember.spark.expressions.ExprSupport.dtype;
 
+import dev.ember.cuda.column.DType;
 import dev.ember.spark.planning.ExprRule;
 import dev.ember.spark.planning.TypeSig;
 import java.util.List;
@@ -10,6 +11,8 @@ import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Column references, names and constants. References and aliases accept every device type because a
@@ -21,19 +24,26 @@ public final class BasicRules {
 
     public static List<ExprRule<?>> rules() {
         return List.of(
-                ExprRule.of(AttributeReference.class, "a reference to an input column", TypeSig.ALL_FIXED_WIDTH)
+                ExprRule.of(AttributeReference.class, "a reference to an input column", TypeSig.ALL)
                         .withTranslator((e, children, ctx) -> {
                             List<Attribute> input = ctx.input();
                             for (int i = 0; i < input.size(); i++) {
                                 if (input.get(i).exprId().equals(e.exprId())) {
-                                    return builder(ctx).input(i, dtype(e.dataType()));
+                                    DType type = dtype(e.dataType());
+                                    // The program reads fixed-width columns; string columns are read by
+                                    // pre-stage column operations.
+                                    return type.isFixedWidth() ? builder(ctx).input(i, type) : new ColumnValue(i, type);
                                 }
                             }
                             throw new IllegalStateException("column " + e.sql() + " is not among the inputs " + input);
                         }),
-                ExprRule.of(Alias.class, "names the result of its child expression", TypeSig.ALL_FIXED_WIDTH)
+                ExprRule.of(Alias.class, "names the result of its child expression", TypeSig.ALL)
                         .withTranslator((e, children, ctx) -> children.get(0)),
-                ExprRule.of(Literal.class, "a constant value (null included)", ExprSupport.ENGINE)
-                        .withTranslator((e, children, ctx) -> builder(ctx).literal(dtype(e.dataType()), e.value())));
+                ExprRule.of(Literal.class, "a constant value (null included); a string constant only as an operand "
+                                + "of a string operation", ExprSupport.ENGINE_AND_STRING)
+                        .withTranslator((e, children, ctx) -> e.dataType() instanceof StringType
+                                ? (e.value() == null ? StringScalar.NULL
+                                        : new StringScalar(((UTF8String) e.value()).getBytes()))
+                                : builder(ctx).literal(dtype(e.dataType()), e.value())));
     }
 }

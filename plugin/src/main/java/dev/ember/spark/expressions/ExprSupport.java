@@ -24,6 +24,9 @@ final class ExprSupport {
     /** The types the expression engine computes with ({@code dev.ember.cuda.expr.ProgramEncoding#TYPES}). */
     static final TypeSig ENGINE = TypeSig.of(Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.FLOAT,
             Kind.DOUBLE, Kind.DATE);
+    /** The engine's types and strings: operands of comparisons, which compare strings in a {@link PreStage}. */
+    static final TypeSig ENGINE_AND_STRING = TypeSig.of(Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG,
+            Kind.FLOAT, Kind.DOUBLE, Kind.DATE, Kind.STRING);
     static final TypeSig NUMERIC = TypeSig.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.FLOAT, Kind.DOUBLE);
     static final TypeSig BOOLEAN = TypeSig.of(Kind.BOOLEAN);
     static final TypeSig INT = TypeSig.of(Kind.INT);
@@ -38,7 +41,12 @@ final class ExprSupport {
     }
 
     static Reg reg(Object handle) {
-        return (Reg) requireNonNull(handle, "handle is null");
+        requireNonNull(handle, "handle is null");
+        if (!(handle instanceof Reg r)) {
+            throw new IllegalStateException("a " + handle + " (a column or string value) cannot be an operand of "
+                    + "this expression on the GPU");
+        }
+        return r;
     }
 
     static Reg[] regs(List<Object> handles) {

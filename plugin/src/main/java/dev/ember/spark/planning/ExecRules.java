@@ -26,21 +26,21 @@ public final class ExecRules {
             ExecRule.of(RangeExec.class, "generates a range of longs with the sequence kernel", TypeSig.ALL_FIXED_WIDTH,
                     (p, children, conf) -> new GpuRangeExec(p.range(), conf.batchSizeBytes())),
             ExecRule.of(LocalTableScanExec.class, "copies the rows of a driver-side local table to the device",
-                    TypeSig.ALL_FIXED_WIDTH,
+                    TypeSig.ALL,
                     (p, children, conf) -> new GpuLocalTableScanExec(p.output(), p.rows(), conf.batchSizeBytes())),
             ExecRule.of(LocalLimitExec.class, "the first rows of each partition, by slicing device batches",
-                    TypeSig.ALL_FIXED_WIDTH, (p, children, conf) -> new GpuLocalLimitExec(p.limit(), children.get(0)))
+                    TypeSig.ALL, (p, children, conf) -> new GpuLocalLimitExec(p.limit(), children.get(0)))
                     .onlyNextToGpuOperators(),
             ExecRule.of(GlobalLimitExec.class, "the first rows (after an offset) of a single partition, by slicing",
-                    TypeSig.ALL_FIXED_WIDTH,
+                    TypeSig.ALL,
                     (p, children, conf) -> new GpuGlobalLimitExec(p.limit(), children.get(0), p.offset()))
                     .onlyNextToGpuOperators(),
             ExecRule.of(UnionExec.class, "the partitions of all children, batches passed through unchanged",
-                    TypeSig.ALL_FIXED_WIDTH,
+                    TypeSig.ALL,
                     (p, children, conf) -> new GpuUnionExec(CollectionConverters.asScala(children).toSeq()))
                     .onlyNextToGpuOperators(),
             ExecRule.of(FileSourceScanExec.class, "reads Parquet files with Spark's vectorized reader on the CPU, "
-                    + "concatenates its batches on the host and copies them to the device", TypeSig.ALL_FIXED_WIDTH,
+                    + "concatenates its batches on the host and copies them to the device", TypeSig.ALL,
                     (p, children, conf) -> GpuFileSourceScanExec.of(p, conf.batchSizeBytes()))
                     .withTagger(GpuFileSourceScanExec::whyNot),
             ExecRule.of(InMemoryTableScanExec.class, "reads a cached relation with Spark's scan on the CPU (batch "

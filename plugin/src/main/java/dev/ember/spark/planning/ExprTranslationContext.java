@@ -14,4 +14,15 @@ public interface ExprTranslationContext {
      * @throws IllegalStateException when the context builds a different kind of program
      */
     <B> B builder(Class<B> builderType);
+
+    /**
+     * The column operations evaluated before the program, where translators put sub-expressions the
+     * program cannot compute (string operations); see {@link dev.ember.spark.expressions.PreStage}.
+     *
+     * @throws IllegalStateException when this translation has none
+     */
+    default dev.ember.spark.expressions.PreStage preStage() {
+        throw new IllegalStateException("this translation has no pre-stage for column operations (string "
+                + "expressions); translate through dev.ember.spark.exec.ExprPrograms");
+    }
 }

@@ -20,7 +20,7 @@ final class FilterProjectRules {
     static ExecRule<FilterExec> filter() {
         return ExecRule.of(FilterExec.class, "keeps the rows whose condition is true: one expression program "
                         + "gives the flags, stream compaction the row indices, a gather per column the rows",
-                        TypeSig.ALL_FIXED_WIDTH,
+                        TypeSig.ALL,
                         (p, children, conf) -> new GpuFilterExec(p.condition(), p.output(), children.get(0)))
                 .evaluating(p -> List.of(p.condition()))
                 .withTagger((p, conf) -> ExprPrograms.compileProblem(List.of(p.condition()), input(p), conf));
@@ -29,7 +29,7 @@ final class FilterProjectRules {
     static ExecRule<ProjectExec> project() {
         return ExecRule.of(ProjectExec.class, "computes the projected columns with one expression program per "
                         + "batch, passing plain column references through; fused with a filter directly below it",
-                        TypeSig.ALL_FIXED_WIDTH, FilterProjectRules::convertProject)
+                        TypeSig.ALL, FilterProjectRules::convertProject)
                 .evaluating(FilterProjectRules::projected)
                 .withTagger((p, conf) -> {
                     List<Attribute> input = input(p);

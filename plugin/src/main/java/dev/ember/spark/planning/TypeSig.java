@@ -19,6 +19,7 @@ import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.TimestampType;
 
 /**
@@ -29,7 +30,7 @@ public final class TypeSig {
     /** The Spark types a rule can name. */
     public enum Kind {
         BOOLEAN("boolean"), BYTE("tinyint"), SHORT("smallint"), INT("int"), LONG("bigint"), FLOAT("float"),
-        DOUBLE("double"), DATE("date"), TIMESTAMP("timestamp"), DECIMAL("decimal(<=38)");
+        DOUBLE("double"), DATE("date"), TIMESTAMP("timestamp"), DECIMAL("decimal(<=38)"), STRING("string");
 
         private final String sqlName;
 
@@ -62,13 +63,17 @@ public final class TypeSig {
                 return Optional.of(TIMESTAMP);
             } else if (type instanceof DecimalType) {
                 return Optional.of(DECIMAL);
+            } else if (type instanceof StringType) {
+                return Optional.of(STRING);
             }
             return Optional.empty();
         }
     }
 
-    /** Every type Ember's device columns hold today. */
-    public static final TypeSig ALL_FIXED_WIDTH = of(EnumSet.allOf(Kind.class));
+    /** Every fixed-width type Ember's device columns hold (what expression programs and most rules accept). */
+    public static final TypeSig ALL_FIXED_WIDTH = of(EnumSet.complementOf(EnumSet.of(Kind.STRING)));
+    /** Every type Ember's device columns hold, strings included: for rules that move rows without computing on them. */
+    public static final TypeSig ALL = of(EnumSet.allOf(Kind.class));
     /** No types at all (rules whose node has no typed values of its own). */
     public static final TypeSig NONE = of(EnumSet.noneOf(Kind.class));
 

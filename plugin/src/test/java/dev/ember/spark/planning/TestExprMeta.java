@@ -47,14 +47,14 @@ class TestExprMeta {
 
     @Test
     void collectsEveryReason() {
-        Expression e = alias(new Add(attribute("a"), Literal.create("x", DataTypes.StringType),
+        Expression e = alias(new Add(attribute("a"), Literal.create(new byte[] {1}, DataTypes.BinaryType),
                 org.apache.spark.sql.catalyst.expressions.EvalMode.LEGACY()), "s");
         ExprMeta meta = ExprMeta.wrap(e);
         meta.tag(EmberConf.of(Map.of("spark.ember.sql.expression.Alias", "false")));
         List<String> all = meta.allReasons();
         assertThat(all).anyMatch(r -> r.contains("Alias is disabled by spark.ember.sql.expression.Alias=false"));
-        assertThat(all).anyMatch(r -> r.startsWith("Add operand 1 ('x'): type string is not supported on the GPU"));
-        assertThat(all).anyMatch(r -> r.contains("expression Literal: type string is not supported on the GPU"));
+        assertThat(all).anyMatch(r -> r.startsWith("Add operand 1 (X'01'): type binary is not supported on the GPU"));
+        assertThat(all).anyMatch(r -> r.contains("expression Literal: type binary is not supported on the GPU"));
         assertThat(all).noneMatch(r -> r.contains("AttributeReference"));
     }
 
@@ -92,9 +92,9 @@ class TestExprMeta {
 
     @Test
     void refusesToTranslateWhatCannotRun() {
-        ExprMeta meta = ExprMeta.wrap(Literal.create("x", DataTypes.StringType));
+        ExprMeta meta = ExprMeta.wrap(Literal.create(new byte[] {1}, DataTypes.BinaryType));
         meta.tag(DEFAULTS);
         assertThatThrownBy(() -> meta.translate(null)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("type string is not supported on the GPU");
+                .hasMessageContaining("type binary is not supported on the GPU");
     }
 }

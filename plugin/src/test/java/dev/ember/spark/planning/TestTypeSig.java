@@ -20,6 +20,15 @@ class TestTypeSig {
     }
 
     @Test
+    void allAddsStringsToTheFixedWidthTypes() {
+        assertThat(TypeSig.ALL.isSupported(DataTypes.StringType)).isTrue();
+        assertThat(TypeSig.ALL.isSupported(new DecimalType(18, 2))).isTrue();
+        assertThat(TypeSig.ALL.isSupported(DataTypes.BinaryType)).isFalse();
+        assertThat(TypeSig.ALL.describe()).endsWith("decimal(<=38), string");
+        assertThat(TypeSig.ALL_FIXED_WIDTH.kinds()).doesNotContain(TypeSig.Kind.STRING);
+    }
+
+    @Test
     void narrowSignaturesRejectTheRest() {
         TypeSig ints = TypeSig.of(TypeSig.Kind.INT, TypeSig.Kind.LONG);
         assertThat(ints.isSupported(DataTypes.LongType)).isTrue();
