@@ -29,11 +29,6 @@ public final class GpuCoalesceBatchesExec extends GpuUnaryExecBase implements Gp
     }
 
     @Override
-    public boolean supportsColumnar() {
-        return true;
-    }
-
-    @Override
     public Partitioning outputPartitioning() {
         return child().outputPartitioning();
     }

@@ -50,6 +50,12 @@ public final class GpuColumnarToRowExec extends GpuUnaryExecBase {
         return child().outputOrdering();
     }
 
+    /** The one Ember operator that produces rows. */
+    @Override
+    public boolean supportsColumnar() {
+        return false;
+    }
+
     @Override
     public RDD<InternalRow> doExecute() {
         StructType schema = schema();

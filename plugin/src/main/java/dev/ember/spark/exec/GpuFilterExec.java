@@ -64,11 +64,6 @@ public final class GpuFilterExec extends GpuUnaryExecBase implements GpuExec {
     }
 
     @Override
-    public boolean supportsColumnar() {
-        return true;
-    }
-
-    @Override
     public RDD<ColumnarBatch> doExecuteColumnar() {
         List<Attribute> input = new ArrayList<>(CollectionConverters.asJava(child().output()));
         Expression cond = condition;

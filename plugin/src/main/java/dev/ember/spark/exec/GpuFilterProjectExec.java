@@ -59,11 +59,6 @@ public final class GpuFilterProjectExec extends GpuUnaryExecBase implements GpuE
     }
 
     @Override
-    public boolean supportsColumnar() {
-        return true;
-    }
-
-    @Override
     public RDD<ColumnarBatch> doExecuteColumnar() {
         List<Attribute> input = new ArrayList<>(CollectionConverters.asJava(child().output()));
         ExprPrograms.Projection projection = ExprPrograms.plan(CollectionConverters.asJava(projectList), input);

@@ -36,11 +36,6 @@ public final class GpuGlobalLimitExec extends GpuUnaryExecBase implements GpuExe
     }
 
     @Override
-    public boolean supportsColumnar() {
-        return true;
-    }
-
-    @Override
     public Seq<Distribution> requiredChildDistribution() {
         return CollectionConverters.asScala(List.<Distribution>of(AllTuples$.MODULE$)).toList();
     }

@@ -33,11 +33,6 @@ public final class GpuLocalLimitExec extends GpuUnaryExecBase implements GpuExec
     }
 
     @Override
-    public boolean supportsColumnar() {
-        return true;
-    }
-
-    @Override
     public Partitioning outputPartitioning() {
         return child().outputPartitioning();
     }

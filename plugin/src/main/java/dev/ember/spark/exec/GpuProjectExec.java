@@ -68,11 +68,6 @@ public final class GpuProjectExec extends GpuUnaryExecBase implements GpuExec {
     }
 
     @Override
-    public boolean supportsColumnar() {
-        return true;
-    }
-
-    @Override
     public RDD<ColumnarBatch> doExecuteColumnar() {
         List<Attribute> input = new ArrayList<>(CollectionConverters.asJava(child().output()));
         ExprPrograms.Projection projection = ExprPrograms.plan(CollectionConverters.asJava(projectList), input);

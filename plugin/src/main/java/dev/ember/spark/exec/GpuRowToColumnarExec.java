@@ -39,11 +39,6 @@ public final class GpuRowToColumnarExec extends GpuUnaryExecBase implements GpuE
     }
 
     @Override
-    public boolean supportsColumnar() {
-        return true;
-    }
-
-    @Override
     public Partitioning outputPartitioning() {
         return child().outputPartitioning();
     }

@@ -3,24 +3,20 @@ package dev.ember.spark.exec;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.execution.SparkPlan;
-import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 /** Spark's {@code UnionExec} on device batches: the children's partitions one after the other, batches untouched. */
-public final class GpuUnionExec extends SparkPlan implements GpuExec {
+public final class GpuUnionExec extends GpuPlanBase implements GpuExec {
     private final Seq<SparkPlan> children;
-    private transient OpMetrics opMetrics;
 
     public GpuUnionExec(Seq<SparkPlan> children) {
         this.children = requireNonNull(children, "children is null");
@@ -52,28 +48,6 @@ public final class GpuUnionExec extends SparkPlan implements GpuExec {
         return CollectionConverters.asScala(out).toSeq();
     }
 
-    private synchronized OpMetrics opMetrics() {
-        if (opMetrics == null) {
-            opMetrics = OpMetrics.create(sparkContext(), List.of(OpMetrics.Kind.OUTPUT_BATCHES, OpMetrics.Kind.OUTPUT_ROWS));
-        }
-        return opMetrics;
-    }
-
-    @Override
-    public scala.collection.immutable.Map<String, SQLMetric> metrics() {
-        return opMetrics().asScala();
-    }
-
-    @Override
-    public boolean supportsColumnar() {
-        return true;
-    }
-
-    @Override
-    public RDD<InternalRow> doExecute() {
-        throw new IllegalStateException("GpuUnion produces columnar device batches only");
-    }
-
     @Override
     @SuppressWarnings("unchecked")
     public RDD<ColumnarBatch> doExecuteColumnar() {
@@ -90,30 +64,12 @@ public final class GpuUnionExec extends SparkPlan implements GpuExec {
     }
 
     @Override
-    public int productArity() {
-        return 1;
+    protected Object[] fields() {
+        return new Object[] {children};
     }
 
     @Override
-    public Object productElement(int n) {
-        if (n != 0) {
-            throw new IndexOutOfBoundsException(n);
-        }
-        return children;
-    }
-
-    @Override
-    public boolean canEqual(Object that) {
-        return that instanceof GpuUnionExec;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof GpuUnionExec other && children.equals(other.children);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(new Object[] {GpuUnionExec.class, children});
+    protected List<OpMetrics.Kind> metricKinds() {
+        return List.of(OpMetrics.Kind.OUTPUT_BATCHES, OpMetrics.Kind.OUTPUT_ROWS);
     }
 }

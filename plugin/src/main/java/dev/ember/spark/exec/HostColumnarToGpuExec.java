@@ -34,11 +34,6 @@ public final class HostColumnarToGpuExec extends GpuUnaryExecBase implements Gpu
     }
 
     @Override
-    public boolean supportsColumnar() {
-        return true;
-    }
-
-    @Override
     public Partitioning outputPartitioning() {
         return child().outputPartitioning();
     }
