@@ -16,15 +16,16 @@
 //                      const int32_t* hashes, const int64_t* keys, int32_t num_keys,
 //                      int64_t capacity, int64_t max_groups, int64_t n)
 //   slots: capacity entries, EMPTY (-1) before the first launch; min_row: capacity entries, INT32_MAX
-//   before; status: two uint32 words, 0 before ([0] = groups inserted, [1] = overflow flag).
+//   before; status: two uint32 words, 0 before ([0] = groups inserted, [1] = rows without a slot).
 //   capacity is a power of two in [1, 2^31]; rows are in [0, n) with n <= 2^31 - 1.
 //   For each row i: linear probing from slot (uint32) hashes[i] & (capacity - 1): a slot holding a row
 //   with equal keys is the row's slot; an EMPTY slot is claimed with atomicCAS(EMPTY -> i) (status[0]
 //   counts each claim) unless status[0] already reached max_groups; a lost CAS re-reads the slot's
 //   row and compares. row_slot[i] = the slot, and min_row[slot] = min(min_row[slot], i) (atomicMin),
 //   so after the launch min_row holds the smallest row of every group whatever the thread order.
-//   A row that finds no slot (max_groups reached, or capacity probes) gets row_slot[i] = -1 and sets
-//   status[1] = 1: the caller must rebuild with a larger table. Which slot a group lands in depends
+//   A row that finds no slot (max_groups reached, or capacity probes) gets row_slot[i] = -1 and adds 1
+//   to status[1]: the caller must rebuild with a larger table, and status[0] + status[1] bounds the
+//   number of groups, so one rebuild with room for that many suffices. Which slot a group lands in depends
 //   on the thread order; which rows share a slot and min_row of each group do not.
 //
 // ember_hashagg_mark_first(int8_t* flags, const int32_t* row_slot, const int32_t* min_row, int64_t n)
@@ -160,7 +161,7 @@ __device__ void insert(int32_t* slots, int32_t* min_row, int32_t* row_slot, uint
     if (found >= 0) {
       atomicMin(&min_row[found], static_cast<int32_t>(i));
     } else {
-      atomicOr(&status[1], 1u);
+      atomicAdd(&status[1], 1u);
     }
   }
 }

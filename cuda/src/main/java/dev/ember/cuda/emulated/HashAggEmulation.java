@@ -174,7 +174,7 @@ final class HashAggEmulation {
                 long at = minRow + found * 4;
                 m.putInt(at, (int) Math.min(m.getInt(at), i));
             } else {
-                m.putInt(status + 4, m.getInt(status + 4) | 1);
+                m.putInt(status + 4, m.getInt(status + 4) + 1);
             }
         }
     }

@@ -350,8 +350,8 @@ public final class HashAggregate {
                                 + maxGroups + " groups in a table of " + capacity + " slots, its largest; aggregate "
                                 + "smaller batches and merge the partial results");
                     }
-                    // Every group counted so far is real, so the next table holds at least twice as many.
-                    capacity = Math.min(limit, Math.max(capacity * 4, capacityFor(status[0])));
+                    // Groups inserted plus rows left without a slot bound the groups: one rebuild suffices.
+                    capacity = Math.min(limit, Math.max(capacity * 2, capacityFor(status[0] + status[1])));
                 } catch (RuntimeException | Error e) {
                     table.close();
                     throw e;
@@ -379,7 +379,7 @@ public final class HashAggregate {
             }
         }
 
-        /** Launches the insert and returns {groups inserted, overflow flag}. */
+        /** Launches the insert and returns {groups inserted, rows left without a slot}. */
         private static long[] insert(Device device, GroupTable table, long hashes, long descriptor, int numKeys,
                 long rowSlot, long n, long maxGroups, Stream stream) {
             if (n == 0) {
@@ -395,7 +395,7 @@ public final class HashAggregate {
                 device.copyDeviceToHost(status.address(), host.address(), 8, stream);
                 stream.synchronize();
                 ByteBuffer view = host.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-                return new long[] {Integer.toUnsignedLong(view.getInt(0)), view.getInt(4)};
+                return new long[] {Integer.toUnsignedLong(view.getInt(0)), Integer.toUnsignedLong(view.getInt(4))};
             }
         }
 
