@@ -21,7 +21,8 @@ public final class Emulations {
             StringEmulation::emulations,
             StringCompareEmulation::emulations,
             StringFunctionEmulation::emulations,
-            StringCastEmulation::emulations);
+            StringCastEmulation::emulations,
+            HashAggEmulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();
 

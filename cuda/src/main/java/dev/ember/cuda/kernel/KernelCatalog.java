@@ -25,7 +25,8 @@ public final class KernelCatalog {
             StringKernels.FAMILY,
             StringCompareKernels.FAMILY,
             StringFunctionKernels.FAMILY,
-            StringCastKernels.FAMILY);
+            StringCastKernels.FAMILY,
+            HashAggKernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();
 
