@@ -151,9 +151,10 @@ class TestStrings {
     }
 
     @BothAdaptiveModes
-    void aStringConstantOutputStaysOnTheCpu(boolean adaptive, SparkSession spark) {
-        diff(spark, adaptive).assertFallback(s -> s.sql("SELECT id, 'const' AS c FROM s"), "ProjectExec",
-                "cannot be an output column on the GPU yet");
+    void aStringConstantOutputIsAConstantColumn(boolean adaptive, SparkSession spark) {
+        GpuDiff.Run run = diff(spark, adaptive).expectGpu("GpuProject")
+                .assertGpuAndCpuEqual(s -> s.sql("SELECT id, 'const' AS c, CAST(NULL AS STRING) AS n FROM s"));
+        assertThat(run.rows()).hasSize(3000).allMatch(r -> "const".equals(r.getString(1)) && r.isNullAt(2));
     }
 
     @BothAdaptiveModes

@@ -12,6 +12,8 @@ import dev.ember.cuda.expr.Reg;
 import dev.ember.spark.conf.EmberConf;
 import dev.ember.spark.expressions.ColumnValue;
 import dev.ember.spark.expressions.PreStage;
+import dev.ember.spark.expressions.StringScalar;
+import dev.ember.spark.expressions.StringSteps;
 import dev.ember.spark.planning.ExprMeta;
 import dev.ember.spark.planning.ExprTranslationContext;
 import java.util.ArrayList;
@@ -126,6 +128,8 @@ public final class ExprPrograms {
                 outputs++;
             } else if (handle instanceof ColumnValue column) {
                 columnOutput[k] = column.index();
+            } else if (handle instanceof StringScalar constant) {
+                columnOutput[k] = StringSteps.constant(context.preStage(), constant).index();
             } else {
                 throw new IllegalStateException("the result of " + expressions.get(k).sql() + " (" + handle
                         + ") cannot be an output column on the GPU yet");

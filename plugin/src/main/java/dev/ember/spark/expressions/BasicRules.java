@@ -39,8 +39,8 @@ public final class BasicRules {
                         }),
                 ExprRule.of(Alias.class, "names the result of its child expression", TypeSig.ALL)
                         .withTranslator((e, children, ctx) -> children.get(0)),
-                ExprRule.of(Literal.class, "a constant value (null included); a string constant only as an operand "
-                                + "of a string operation", ExprSupport.ENGINE_AND_STRING)
+                ExprRule.of(Literal.class, "a constant value (null included); a string constant as an operand of "
+                                + "a string operation or a constant string column", ExprSupport.ENGINE_AND_STRING)
                         .withTranslator((e, children, ctx) -> e.dataType() instanceof StringType
                                 ? (e.value() == null ? StringScalar.NULL
                                         : new StringScalar(((UTF8String) e.value()).getBytes()))

@@ -1,46 +1,87 @@
 package dev.ember.spark.expressions;
 
-import static dev.ember.spark.expressions.ExprSupport.ENGINE;
+import static dev.ember.spark.expressions.ExprSupport.ENGINE_AND_STRING;
 import static dev.ember.spark.expressions.ExprSupport.builder;
 import static dev.ember.spark.expressions.ExprSupport.dtype;
 import static dev.ember.spark.expressions.ExprSupport.legacyOnly;
 import static dev.ember.spark.expressions.ExprSupport.reg;
 import static dev.ember.spark.expressions.ExprSupport.rule;
 
+import dev.ember.cuda.column.DType;
+import dev.ember.cuda.ops.StringCasts;
 import dev.ember.spark.planning.ExprRule;
+import dev.ember.spark.planning.ExprTranslationContext;
 import dev.ember.spark.planning.TypeSig;
 import dev.ember.spark.planning.TypeSig.Kind;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StringType;
 
 /**
  * Casts among boolean, tinyint, smallint, int, bigint, float and double with Spark's legacy rules
  * (integral narrowing wraps, floating to integral saturates with NaN as 0, to tinyint and smallint
- * through int, x != 0 to boolean); a date to date is the value itself. Everything else (strings,
- * timestamps, decimals, dates to or from numbers) stays on the CPU.
+ * through int, x != 0 to boolean); a date to date is the value itself. Between strings and tinyint,
+ * smallint, int, bigint and date, a {@link PreStage} step of {@link StringCasts} (invalid input gives
+ * null); a computed operand of a cast to string is evaluated by a program of its own in the pre-stage.
+ * Everything else (float and double to or from strings, booleans to or from strings, timestamps,
+ * decimals, dates to or from numbers) stays on the CPU with the reason.
  */
 public final class CastRules {
     private static final TypeSig CASTABLE = TypeSig.of(Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG,
             Kind.FLOAT, Kind.DOUBLE);
+    /** The types cast to and from strings on the GPU. */
+    private static final TypeSig STRING_CASTABLE = TypeSig.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.DATE);
+
+    private record Key(String op, int column, DType type) {}
 
     private CastRules() {}
 
     public static List<ExprRule<?>> rules() {
-        return List.of(rule(Cast.class, "CAST among boolean and the numeric types except decimal (ANSI off)", ENGINE,
-                ENGINE, CastRules::check, (e, c, ctx) -> e.child().dataType().sameType(e.dataType()) ? c.get(0)
-                        : builder(ctx).cast(reg(c.get(0)), dtype(e.dataType()))));
+        return List.of(rule(Cast.class, "CAST among boolean and the numeric types except decimal, and between "
+                + "strings and tinyint, smallint, int, bigint and date (ANSI off)", ENGINE_AND_STRING,
+                ENGINE_AND_STRING, CastRules::check, CastRules::translate));
+    }
+
+    private static Object translate(Cast e, List<Object> c, ExprTranslationContext ctx) {
+        DataType from = e.child().dataType();
+        DataType to = e.dataType();
+        if (from.sameType(to)) {
+            return c.get(0);
+        }
+        if (from instanceof StringType) {
+            ColumnValue in = StringSteps.strings(ctx, c.get(0));
+            DType target = dtype(to);
+            return StringSteps.result(ctx, StringSteps.unary(ctx, new Key("fromString", in.index(), target), in,
+                    target, (device, column, stream) -> target.id() == DType.TypeId.DATE32
+                            ? StringCasts.toDate(device, column, stream)
+                            : StringCasts.toIntegral(device, column, target, stream)));
+        }
+        if (to instanceof StringType) {
+            ColumnValue in = StringSteps.fixedWidth(ctx, e.child(), c.get(0));
+            boolean date = in.type().id() == DType.TypeId.DATE32;
+            return StringSteps.unary(ctx, new Key("toString", in.index(), in.type()), in, DType.STRING,
+                    (device, column, stream) -> date ? StringCasts.fromDate(device, column, stream)
+                            : StringCasts.fromIntegral(device, column, stream));
+        }
+        return builder(ctx).cast(reg(c.get(0)), dtype(to));
     }
 
     private static Optional<String> check(Cast cast) {
         if (!cast.child().resolved()) {
             return Optional.empty();
         }
-        boolean sameDate = cast.child().dataType().sameType(cast.dataType()) && !CASTABLE.isSupported(cast.dataType());
-        if (!sameDate && (!CASTABLE.isSupported(cast.child().dataType()) || !CASTABLE.isSupported(cast.dataType()))) {
-            return Optional.of("Cast from " + cast.child().dataType().simpleString() + " to "
-                    + cast.dataType().simpleString() + " is not supported on the GPU (supported: among "
-                    + CASTABLE.describe() + ")");
+        DataType from = cast.child().dataType();
+        DataType to = cast.dataType();
+        boolean same = from.sameType(to) && (to instanceof StringType || !CASTABLE.isSupported(to));
+        boolean numeric = CASTABLE.isSupported(from) && CASTABLE.isSupported(to);
+        boolean string = from instanceof StringType && STRING_CASTABLE.isSupported(to)
+                || to instanceof StringType && STRING_CASTABLE.isSupported(from);
+        if (!same && !numeric && !string) {
+            return Optional.of("Cast from " + from.simpleString() + " to " + to.simpleString() + " is not supported "
+                    + "on the GPU (supported: among " + CASTABLE.describe() + ", and between string and "
+                    + STRING_CASTABLE.describe() + ")");
         }
         return legacyOnly(cast, cast.evalMode());
     }

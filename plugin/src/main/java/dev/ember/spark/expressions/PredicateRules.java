@@ -15,7 +15,6 @@ import dev.ember.cuda.expr.ProgramBuilder;
 import dev.ember.spark.planning.ExprRule;
 import dev.ember.spark.planning.ExprTranslator;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.catalyst.expressions.And;
@@ -34,7 +33,6 @@ import org.apache.spark.sql.catalyst.expressions.LessThanOrEqual;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.Not;
 import org.apache.spark.sql.catalyst.expressions.Or;
-import org.apache.spark.sql.types.StringType;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -115,10 +113,6 @@ public final class PredicateRules {
 
     /** Builds the IN instruction once to learn whether the list fits (count, literal classes). */
     private static Optional<String> checkValues(String name, Expression value, List<Object> values) {
-        if (value.resolved() && value.dataType() instanceof StringType) {
-            return Optional.ofNullable(StringPredicates.inListProblem(new HashSet<>(values).size()))
-                    .map(r -> name + ": " + r);
-        }
         if (!value.resolved() || ENGINE.check(value.dataType()).isPresent()) {
             return Optional.empty();
         }

@@ -4,8 +4,10 @@ import dev.ember.cuda.column.DType;
 import dev.ember.cuda.expr.ProgramBuilder;
 import dev.ember.cuda.expr.Reg;
 import dev.ember.cuda.ops.StringCompare;
+import dev.ember.cuda.ops.StringFunctions;
 import dev.ember.spark.expressions.ExprSupport.Op2;
 import dev.ember.spark.planning.ExprTranslationContext;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +18,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * is a {@link StringCompare} step (column vs column, or column vs constant) giving an INT8 column of
  * -1, 0 or 1 (null where an operand is null, Spark's {@code UTF8String.compareTo} order), which the
  * program reads as an input and compares with 0. A null test reads the comparison with the empty
- * string, whose result is null exactly where the string is.
+ * string, whose result is null exactly where the string is. IN over strings is one
+ * {@link StringFunctions#in} step.
  */
 final class StringPredicates {
     /** Keys of the steps, so a comparison used twice in one program is computed once. */
@@ -24,10 +27,9 @@ final class StringPredicates {
 
     private record ScalarKey(int a, StringScalar scalar) {}
 
-    private static final StringScalar EMPTY = new StringScalar(new byte[0]);
+    private record InKey(int a, List<StringScalar> values) {}
 
-    /** The most IN-list strings translated (each is one comparison pass over the column). */
-    static final int MAX_IN_STRINGS = 64;
+    private static final StringScalar EMPTY = new StringScalar(new byte[0]);
 
     private StringPredicates() {}
 
@@ -94,43 +96,33 @@ final class StringPredicates {
 
     /**
      * {@code a IN (literals)} for a string column, with Spark's nulls: null when {@code a} is null,
-     * true on a match, else null when the list holds a null, else false.
+     * true on a match, else null when the list holds a null, else false. One {@link StringFunctions#in}
+     * step, whatever the list's length.
      */
     static Reg in(ExprTranslationContext ctx, Object value, List<?> literals) {
         if (!(value instanceof ColumnValue column)) {
             throw new IllegalStateException("IN over a string constant is not translated for the GPU (Spark folds it)");
         }
-        ProgramBuilder builder = ExprSupport.builder(ctx);
+        requireStrings(column);
         Set<StringScalar> distinct = new LinkedHashSet<>();
-        boolean hasNull = false;
         for (Object literal : literals) {
-            if (literal == null) {
-                hasNull = true;
-            } else {
-                distinct.add(new StringScalar(((UTF8String) literal).getBytes()));
-            }
+            distinct.add(literal == null ? StringScalar.NULL : new StringScalar(((UTF8String) literal).getBytes()));
         }
-        if (distinct.size() > MAX_IN_STRINGS) {
-            throw new IllegalStateException("IN lists of more than " + MAX_IN_STRINGS + " strings are not translated "
-                    + "for the GPU (each is one comparison pass), this one has " + distinct.size());
-        }
-        Reg zero = builder.literal((byte) 0);
-        Reg any = null;
-        for (StringScalar s : distinct) {
-            Reg match = builder.equal(scalar(ctx, column, s), zero);
-            any = any == null ? match : builder.or(any, match);
-        }
-        if (any == null) {
-            return builder.nullLiteral(DType.BOOL8);
-        }
-        return hasNull ? builder.or(any, builder.nullLiteral(DType.BOOL8)) : any;
+        List<byte[]> list = new ArrayList<>();
+        distinct.forEach(s -> list.add(s.utf8()));
+        int index = column.index();
+        ColumnValue result = ctx.preStage().addOnce(new InKey(index, List.copyOf(distinct)), DType.BOOL8,
+                new int[] {index}, (device, columns, rows, stream) -> StringFunctions.in(device, columns.get(index),
+                        list, stream));
+        return result.asInput(ExprSupport.builder(ctx));
     }
 
-    /** Why an IN list over strings is not translated, or null. */
-    static String inListProblem(int distinctStrings) {
-        return distinctStrings > MAX_IN_STRINGS ? "IN lists of more than " + MAX_IN_STRINGS + " strings are not "
-                + "translated for the GPU (each is one comparison pass over the column), this one has "
-                + distinctStrings : null;
+    /** The INT8 column that is null exactly where string column {@code a} is (its comparison with ""). */
+    static ColumnValue nullIndicator(ExprTranslationContext ctx, ColumnValue a) {
+        requireStrings(a);
+        int ia = a.index();
+        return ctx.preStage().addOnce(new ScalarKey(ia, EMPTY), DType.INT8, new int[] {ia},
+                (device, columns, rows, stream) -> StringCompare.compare(device, columns.get(ia), EMPTY.utf8(), stream));
     }
 
     private static Reg constantCompare(ProgramBuilder builder, StringScalar a, StringScalar b) {

@@ -6,6 +6,7 @@ import dev.ember.spark.expressions.CastRules;
 import dev.ember.spark.expressions.ConditionalRules;
 import dev.ember.spark.expressions.DateRules;
 import dev.ember.spark.expressions.PredicateRules;
+import dev.ember.spark.expressions.StringRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +18,7 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
  */
 public final class ExprRules {
     private static final List<ExprRule<?>> ALL = concat(BasicRules.rules(), ArithmeticRules.rules(),
-            PredicateRules.rules(), ConditionalRules.rules(), DateRules.rules(), CastRules.rules());
+            PredicateRules.rules(), ConditionalRules.rules(), DateRules.rules(), CastRules.rules(), StringRules.rules());
 
     private ExprRules() {}
 
