@@ -22,6 +22,7 @@ public final class Emulations {
             StringCompareEmulation::emulations,
             StringFunctionEmulation::emulations,
             StringCastEmulation::emulations,
+            StringFloatEmulation::emulations,
             HashAggEmulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();

@@ -26,6 +26,7 @@ public final class KernelCatalog {
             StringCompareKernels.FAMILY,
             StringFunctionKernels.FAMILY,
             StringCastKernels.FAMILY,
+            StringFloatKernels.FAMILY,
             HashAggKernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();

@@ -3,12 +3,15 @@ package dev.ember.cuda.ops;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.cuda.Device;
+import dev.ember.cuda.DeviceArrays;
 import dev.ember.cuda.DeviceBuffer;
 import dev.ember.cuda.Stream;
 import dev.ember.cuda.column.Column;
 import dev.ember.cuda.column.DType;
 import dev.ember.cuda.kernel.KernelArgs;
 import dev.ember.cuda.kernel.StringCastKernels;
+import dev.ember.cuda.kernel.StringFloatKernels;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Spark 3.5's casts between STRING and INT8..INT64 and DATE32 with ANSI off: an input that does not
@@ -27,11 +30,15 @@ import dev.ember.cuda.kernel.StringCastKernels;
  *   <li>date → string: {@code yyyy-MM-dd}, proleptic Gregorian, as java.time's {@code uuuu-MM-dd}
  *       (Spark's default date formatter): years 0..9999 with 4 digits, later years with a {@code +}
  *       sign, years before 0 (1 BC is year 0) with {@code -} and at least 4 digits.
+ *   <li>string → double / float: {@code Double.parseDouble} / {@code Float.parseFloat} of the decoded
+ *       text (which trims code units up to 0x20 and takes Java's syntax: signs, {@code "1."}, {@code
+ *       ".5"}, exponents, {@code d}/{@code f} suffixes, hex floats, {@code "NaN"}, {@code
+ *       "Infinity"}), else Spark's special literals {@code inf}, {@code infinity}, {@code nan} in any
+ *       case ({@code inf}/{@code infinity} with an optional sign), else null. See {@link #toFloating}.
  * </ul>
  *
- * <p>Not provided: FLOAT/DOUBLE to and from STRING (Java's shortest-representation
- * {@code Double.toString} and Spark's float parsing are not reproduced here); the planner keeps those
- * casts on the CPU.
+ * <p>Not provided: FLOAT/DOUBLE to STRING (Java's shortest-representation {@code Double.toString} is
+ * not reproduced here); the planner keeps that cast on the CPU.
  */
 public final class StringCasts {
     private StringCasts() {}
@@ -51,6 +58,76 @@ public final class StringCasts {
         long n = input.rowCount();
         return StringResults.fixed(device, DType.DATE32, n, StringCastKernels.TO_DATE32,
                 (out, v) -> args(out, v, input).i64(n), stream);
+    }
+
+    /**
+     * Cast(string AS DOUBLE) ({@code target} FLOAT64) or Cast(string AS FLOAT) (FLOAT32), always
+     * Spark's result. A kernel decides the rows whose result it can prove: the special literals,
+     * text no Java parse can accept, and plain decimals on Clinger's fast path (at most 15
+     * significant digits and a decimal exponent within ±22 for double, 7 and ±10 for float, where
+     * one correctly rounded multiply or divide is exact rounding). It flags every other row (more
+     * digits, larger exponents, suffixes, hex floats, non-ASCII text); when there are any, those rows
+     * are copied to the host, parsed with Java's own parser and scattered back. Costs one kernel and
+     * an 8-byte read, plus a compaction, a gather and a small round trip when rows are flagged.
+     */
+    public static Column toFloating(Device device, Column input, DType target, Stream stream) {
+        check(device, input, stream);
+        requireNonNull(target, "target is null");
+        boolean f64 = switch (target.id()) {
+            case FLOAT64 -> true;
+            case FLOAT32 -> false;
+            default -> throw new IllegalArgumentException("toFloating casts to FLOAT32 or FLOAT64, not " + target);
+        };
+        long n = input.rowCount();
+        try (DeviceBuffer flags = device.allocate(n, stream); DeviceBuffer count = device.allocate(8, stream)) {
+            device.memset(count.address(), (byte) 0, 8, stream);
+            Column out = StringResults.fixed(device, target, n, f64 ? StringFloatKernels.TO_F64
+                    : StringFloatKernels.TO_F32, (o, v) -> KernelArgs.create().ptr(o).ptr(v).ptr(flags.address())
+                            .ptr(count.address()).ptr(input.offsetsAddress()).ptr(input.dataAddress())
+                            .ptr(input.validityAddress()).i64(n), stream);
+            try {
+                if (StringResults.readLong(device, count.address(), stream) > 0) {
+                    StringResults.onHost(device, input, flags.address(), stream,
+                            (rows, values) -> patchFloating(device, out, rows, values, f64, stream));
+                }
+                return out;
+            } catch (RuntimeException | Error e) {
+                out.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Java's parse of the flagged rows, scattered into {@code out} (data and validity). */
+    private static Void patchFloating(Device device, Column out, Compaction.Selected rows, byte[][] values,
+            boolean f64, Stream stream) {
+        int count = values.length;
+        byte[] bits = new byte[Math.toIntExact(Bitmaps.bitmapBytes(count))];
+        double[] doubles = new double[count];
+        float[] floats = new float[count];
+        for (int i = 0; i < count; i++) {
+            String text = new String(values[i], StandardCharsets.UTF_8);
+            // Not a conditional expression: it would unbox a null result.
+            Number v;
+            if (f64) {
+                v = SparkFloatParsing.toDouble(text);
+            } else {
+                v = SparkFloatParsing.toFloat(text);
+            }
+            if (v != null) {
+                bits[i >>> 3] |= (byte) (1 << (i & 7));
+                doubles[i] = v.doubleValue();
+                floats[i] = v.floatValue();
+            }
+        }
+        try (DeviceBuffer data = f64 ? DeviceArrays.upload(device, doubles) : DeviceArrays.upload(device, floats);
+                DeviceBuffer validity = DeviceArrays.upload(device, bits)) {
+            Scatter.scatter(device, data.address(), validity.address(), count, f64 ? 8 : 4, rows.indices().address(),
+                    out.dataAddress(), out.validityAddress(), out.rowCount(), stream);
+            // The uploads are freed on the default stream: the scatter must be done with them first.
+            stream.synchronize();
+        }
+        return null;
     }
 
     /** {@link #fromIntegral(Device, Column, long, Stream)} with the limit {@link Strings#MAX_BYTES}. */
@@ -111,7 +188,7 @@ public final class StringCasts {
             case INT32 -> 4;
             case INT64 -> 8;
             default -> throw new IllegalArgumentException("string casts cover INT8, INT16, INT32 and INT64, not "
-                    + type + " (FLOAT32/FLOAT64 casts stay on the CPU)");
+                    + type + " (FLOAT32/FLOAT64: toFloating)");
         };
     }
 

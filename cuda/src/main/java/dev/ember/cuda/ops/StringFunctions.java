@@ -187,9 +187,7 @@ public final class StringFunctions {
     private static Column patchRows(Device device, Column input, Column ascii, DeviceBuffer flags, boolean upper,
             long maxBytes, Stream stream) {
         long n = input.rowCount();
-        try (Compaction.Selected rows = Compaction.selectedRows(device, flags.address(), 0, n, stream);
-                Column picked = Strings.gather(device, input, rows.indices(), rows.count(), stream)) {
-            byte[][] values = StringResults.download(picked);
+        return StringResults.onHost(device, input, flags.address(), stream, (rows, values) -> {
             for (int i = 0; i < values.length; i++) {
                 String s = new String(values[i], StandardCharsets.UTF_8);
                 // UTF8String.toUpperCaseSlow / toLowerCaseSlow: the default locale, as Spark.
@@ -204,7 +202,7 @@ public final class StringFunctions {
                         map.address(), 0, n, stream);
                 return Strings.gather(device, both, map, n, maxBytes, stream);
             }
-        }
+        });
     }
 
     /** StartsWith(str, literal): byte prefix; a null pattern gives null rows. BOOL8. */

@@ -173,6 +173,24 @@ final class StringResults {
         return out;
     }
 
+    interface HostRows<R> {
+        /** The result from the selected rows (their int32 indices on the device) and their bytes. */
+        R apply(Compaction.Selected rows, byte[][] values);
+    }
+
+    /**
+     * The host fallback of a hybrid operation: the valid rows of a STRING column whose int8 flag
+     * ({@code flags}, one byte per row) is set are compacted, gathered and copied to the host, where
+     * {@code f} computes the result for them (usually writing it back by their indices).
+     */
+    static <R> R onHost(Device device, Column input, long flags, Stream stream, HostRows<R> f) {
+        try (Compaction.Selected rows = Compaction.selectedRows(device, flags, input.validityAddress(),
+                input.rowCount(), stream);
+                Column picked = Strings.gather(device, input, rows.indices(), rows.count(), stream)) {
+            return f.apply(rows, download(picked));
+        }
+    }
+
     static void closeAll(Throwable cause, AutoCloseable... resources) {
         for (AutoCloseable r : resources) {
             if (r != null) {

@@ -26,6 +26,7 @@ public final class ConformanceCases {
         all.addAll(StringCompareConformance.cases());
         all.addAll(StringFunctionConformance.cases());
         all.addAll(StringCastConformance.cases());
+        all.addAll(StringFloatConformance.cases());
         all.addAll(HashAggConformance.cases());
         return all;
     }

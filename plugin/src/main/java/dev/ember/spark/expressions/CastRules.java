@@ -17,22 +17,28 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.catalyst.expressions.Cast;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.StringType;
 
 /**
  * Casts among boolean, tinyint, smallint, int, bigint, float and double with Spark's legacy rules
  * (integral narrowing wraps, floating to integral saturates with NaN as 0, to tinyint and smallint
  * through int, x != 0 to boolean); a date to date is the value itself. Between strings and tinyint,
- * smallint, int, bigint and date, a {@link PreStage} step of {@link StringCasts} (invalid input gives
- * null); a computed operand of a cast to string is evaluated by a program of its own in the pre-stage.
- * Everything else (float and double to or from strings, booleans to or from strings, timestamps,
- * decimals, dates to or from numbers) stays on the CPU with the reason.
+ * smallint, int, bigint and date, and from strings to float and double, a {@link PreStage} step of
+ * {@link StringCasts} (invalid input gives null; string to float/double parses the rows the GPU cannot
+ * prove on the host with Java's parser); a computed operand of a cast to string is evaluated by a
+ * program of its own in the pre-stage. Everything else (float and double to strings, booleans to or
+ * from strings, timestamps, decimals, dates to or from numbers) stays on the CPU with the reason.
  */
 public final class CastRules {
     private static final TypeSig CASTABLE = TypeSig.of(Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG,
             Kind.FLOAT, Kind.DOUBLE);
-    /** The types cast to and from strings on the GPU. */
-    private static final TypeSig STRING_CASTABLE = TypeSig.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.DATE);
+    /** The types strings are cast to on the GPU. */
+    private static final TypeSig FROM_STRING = TypeSig.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.DATE,
+            Kind.FLOAT, Kind.DOUBLE);
+    /** The types cast to strings on the GPU. */
+    private static final TypeSig TO_STRING = TypeSig.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.DATE);
 
     private record Key(String op, int column, DType type) {}
 
@@ -40,7 +46,8 @@ public final class CastRules {
 
     public static List<ExprRule<?>> rules() {
         return List.of(rule(Cast.class, "CAST among boolean and the numeric types except decimal, and between "
-                + "strings and tinyint, smallint, int, bigint and date (ANSI off)", ENGINE_AND_STRING,
+                + "strings and tinyint, smallint, int, bigint and date, and from strings to float and double "
+                + "(ANSI off)", ENGINE_AND_STRING,
                 ENGINE_AND_STRING, CastRules::check, CastRules::translate));
     }
 
@@ -54,9 +61,11 @@ public final class CastRules {
             ColumnValue in = StringSteps.strings(ctx, c.get(0));
             DType target = dtype(to);
             return StringSteps.result(ctx, StringSteps.unary(ctx, new Key("fromString", in.index(), target), in,
-                    target, (device, column, stream) -> target.id() == DType.TypeId.DATE32
-                            ? StringCasts.toDate(device, column, stream)
-                            : StringCasts.toIntegral(device, column, target, stream)));
+                    target, (device, column, stream) -> switch (target.id()) {
+                        case DATE32 -> StringCasts.toDate(device, column, stream);
+                        case FLOAT32, FLOAT64 -> StringCasts.toFloating(device, column, target, stream);
+                        default -> StringCasts.toIntegral(device, column, target, stream);
+                    }));
         }
         if (to instanceof StringType) {
             ColumnValue in = StringSteps.fixedWidth(ctx, e.child(), c.get(0));
@@ -76,12 +85,17 @@ public final class CastRules {
         DataType to = cast.dataType();
         boolean same = from.sameType(to) && (to instanceof StringType || !CASTABLE.isSupported(to));
         boolean numeric = CASTABLE.isSupported(from) && CASTABLE.isSupported(to);
-        boolean string = from instanceof StringType && STRING_CASTABLE.isSupported(to)
-                || to instanceof StringType && STRING_CASTABLE.isSupported(from);
+        if (to instanceof StringType && (from instanceof FloatType || from instanceof DoubleType)) {
+            return Optional.of("Cast from " + from.simpleString() + " to string is not supported on the GPU: "
+                    + "Java's Float.toString/Double.toString formatting (shortest round-trip digits, scientific "
+                    + "notation outside 1e-3..1e7) is not reproduced there");
+        }
+        boolean string = from instanceof StringType && FROM_STRING.isSupported(to)
+                || to instanceof StringType && TO_STRING.isSupported(from);
         if (!same && !numeric && !string) {
             return Optional.of("Cast from " + from.simpleString() + " to " + to.simpleString() + " is not supported "
-                    + "on the GPU (supported: among " + CASTABLE.describe() + ", and between string and "
-                    + STRING_CASTABLE.describe() + ")");
+                    + "on the GPU (supported: among " + CASTABLE.describe() + ", from string to " + FROM_STRING.describe()
+                    + ", and to string from " + TO_STRING.describe() + ")");
         }
         return legacyOnly(cast, cast.evalMode());
     }
