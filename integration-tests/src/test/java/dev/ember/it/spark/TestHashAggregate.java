@@ -148,6 +148,7 @@ class TestHashAggregate {
         check(diff, "SELECT k10, skew, b, count(*), sum(i8), min(d), max(ts) FROM g GROUP BY k10, skew, b");
         check(diff, "SELECT d, dec, count(*), max(i32) FROM g GROUP BY d, dec");
         check(diff, "SELECT ts, i64, count(*) FROM g GROUP BY ts, i64");
+        check(diff, "SELECT k10, count(s), count(dec), count(*) FROM g GROUP BY k10");
     }
 
     @BothAdaptiveModes

@@ -48,6 +48,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * the input and the kind that merges partial results), and the expressions that turn the buffer table
  * ({@code groupingAttributes ++ aggBufferAttributes}) into the operator's output.
  *
+ * <p>Functions: count of any column type a device column holds, sum and avg of integral and floating
+ * point values, min and max of the kernels' key types.
+ *
  * <p>Modes: Partial (input rows → Spark's buffer rows), Final (buffer rows → results) and Complete
  * (input rows → results). A plan without aggregate functions (DISTINCT over columns) only groups.
  * The buffers are exactly Spark's: count → bigint, sum of integral → bigint, sum of float/double →
@@ -307,7 +310,11 @@ public record HashAggregatePlan(Mode mode, List<Expression> inputs, int keyCount
             if (child.foldable() && !child.nullable()) {
                 return List.of(new Buffer(HashAggregate.Kind.COUNT_ALL, -1, HashAggregate.Kind.SUM));
             }
-            checkValueType(f, child.dataType());
+            // Counting reads only the validity, so any type a device column holds (strings too) will do.
+            if (SparkTypes.toDType(child.dataType()).isEmpty()) {
+                throw new Unsupported("count of type " + child.dataType().simpleString() + " is not supported on the "
+                        + "GPU (no device column type)");
+            }
             return List.of(new Buffer(HashAggregate.Kind.COUNT, value(mode, inputs, child), HashAggregate.Kind.SUM));
         }
         if (f instanceof Min || f instanceof Max) {
