@@ -9,6 +9,7 @@ import java.util.Random;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -136,8 +137,22 @@ class TestHashAggregate {
                 .hasSize(1);
         assertThat(check(diff, "SELECT k10, count(*), count(i16), sum(i64) FROM g GROUP BY k10").rows())
                 .hasSize(11);
-        assertThat(check(diff, "SELECT k1000, count(*), sum(id), max(i8) FROM g GROUP BY k1000").rows())
-                .hasSize(1000);
+        GpuDiff.Run thousand = check(diff, "SELECT k1000, count(*), sum(id), max(i8) FROM g GROUP BY k1000");
+        assertThat(thousand.rows()).hasSize(1000);
+        // One batch per partition: the partial stage merges the many scan batches of each partition, the
+        // final stage (first in the plan, above the shuffle) outputs one batch per shuffle partition.
+        List<SparkPlan> aggregates = thousand.operators().stream()
+                .filter(o -> o.nodeName().equals("GpuHashAggregate")).toList();
+        long scanBatches = metric(thousand, "GpuLocalTableScan", "numOutputBatches");
+        assertThat(aggregates.get(0).metrics().get("numOutputRows").get().value()).isEqualTo(1000);
+        assertThat(aggregates.get(0).metrics().get("numOutputBatches").get().value()).isBetween(1L, 4L);
+        assertThat(aggregates.get(1).metrics().get("numOutputBatches").get().value())
+                .isLessThan(scanBatches).isPositive();
+    }
+
+    private static long metric(GpuDiff.Run run, String node, String metric) {
+        return run.operators().stream().filter(o -> o.nodeName().equals(node)).findFirst().orElseThrow().metrics()
+                .get(metric).get().value();
     }
 
     @BothAdaptiveModes
