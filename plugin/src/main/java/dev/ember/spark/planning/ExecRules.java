@@ -50,7 +50,8 @@ public final class ExecRules {
                     .withTagger(GpuInMemoryTableScanExec::whyNot)
                     .onlyNextToGpuOperators(),
             FilterProjectRules.filter(),
-            FilterProjectRules.project());
+            FilterProjectRules.project(),
+            AggregateRules.hashAggregate());
 
     private ExecRules() {}
 

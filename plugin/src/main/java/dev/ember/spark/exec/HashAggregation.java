@@ -1,0 +1,237 @@
+package dev.ember.spark.exec;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ember.cuda.Device;
+import dev.ember.cuda.DeviceBuffer;
+import dev.ember.cuda.Stream;
+import dev.ember.cuda.column.Column;
+import dev.ember.cuda.column.DType;
+import dev.ember.cuda.column.Table;
+import dev.ember.cuda.ops.Fill;
+import dev.ember.cuda.ops.HashAggregate;
+import dev.ember.spark.EmberRuntime;
+import dev.ember.spark.columnar.DeviceTables;
+import dev.ember.spark.columnar.GpuColumnVector;
+import dev.ember.spark.columnar.SparkTypes;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+
+/**
+ * One partition of {@link GpuHashAggregateExec}: each input batch is projected to its key and value
+ * columns and aggregated ({@link HashAggregate}) into a buffer table; the buffer tables are
+ * concatenated and aggregated again with the merge kinds (every {@value #MERGE_EVERY} tables, so
+ * memory stays bounded by the groups, not the input); the one buffer table left becomes the output
+ * batch through the plan's output expressions. A global aggregate (no keys) over no rows outputs one
+ * row made from Spark's initial buffer values, as Spark does; a grouped one outputs nothing.
+ */
+final class HashAggregation {
+    /** How many buffer tables accumulate before they are merged into one. */
+    static final int MERGE_EVERY = 8;
+
+    private final HashAggregatePlan plan;
+    private final ExprPrograms.Projection inputProjection;
+    private final ExprPrograms.Compiled inputProgram;
+    private final StructType inputSchema;
+    private final List<Stage> outputStages;
+    private final ExprPrograms.Compiled initialProgram;
+    private final Device device;
+    private final Stream stream;
+
+    /** One projection of the output path: expressions over a table's columns into a new table. */
+    private record Stage(ExprPrograms.Projection projection, ExprPrograms.Compiled program, StructType schema) {}
+
+    HashAggregation(HashAggregatePlan plan, List<Attribute> childOutput, StructType outputSchema) {
+        this.plan = requireNonNull(plan, "plan is null");
+        this.device = EmberRuntime.get().device();
+        this.stream = device.defaultStream();
+        this.inputProjection = HashAggregatePlan.split(plan.inputs(), childOutput);
+        this.inputProgram = compile(inputProjection, childOutput);
+        this.inputSchema = schema(plan.inputs());
+        List<Stage> stages = new ArrayList<>();
+        if (plan.mode() == HashAggregatePlan.Mode.PARTIAL) {
+            stages.add(stage(plan.partialOutput(), plan.bufferAttributes(), outputSchema));
+        } else {
+            List<Expression> evaluated = new ArrayList<>(plan.bufferAttributes().subList(0, plan.keyCount()));
+            evaluated.addAll(plan.evaluated());
+            stages.add(stage(evaluated, plan.bufferAttributes(), schema(evaluated)));
+            stages.add(stage(plan.results(), plan.resultInput(), outputSchema));
+        }
+        this.outputStages = List.copyOf(stages);
+        List<Expression> initialComputed = plan.initialValues().stream()
+                .filter(e -> !HashAggregatePlan.isNullLiteral(e)).toList();
+        this.initialProgram = plan.keyCount() == 0 && !initialComputed.isEmpty()
+                ? ExprPrograms.compile(initialComputed, List.of()) : null;
+    }
+
+    private static Stage stage(List<Expression> expressions, List<Attribute> input, StructType schema) {
+        ExprPrograms.Projection projection = HashAggregatePlan.split(expressions, input);
+        return new Stage(projection, compile(projection, input), schema);
+    }
+
+    private static ExprPrograms.Compiled compile(ExprPrograms.Projection projection, List<Attribute> input) {
+        return projection.computed().isEmpty() ? null : ExprPrograms.compile(projection.computed(), input);
+    }
+
+    private static StructType schema(List<Expression> expressions) {
+        StructType schema = new StructType();
+        for (int i = 0; i < expressions.size(); i++) {
+            schema = schema.add("c" + i, expressions.get(i).dataType(), expressions.get(i).nullable());
+        }
+        return schema;
+    }
+
+    /** The partition's output: at most one batch. */
+    Iterator<ColumnarBatch> run(Iterator<ColumnarBatch> input, OpMetrics metrics) {
+        return new Iterator<>() {
+            private ColumnarBatch next;
+            private boolean done;
+
+            @Override
+            public boolean hasNext() {
+                if (!done) {
+                    done = true;
+                    next = aggregateAll(input, metrics);
+                    if (next != null) {
+                        metrics.outputBatch(next.numRows());
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public ColumnarBatch next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                ColumnarBatch out = next;
+                next = null;
+                return out;
+            }
+        };
+    }
+
+    private ColumnarBatch aggregateAll(Iterator<ColumnarBatch> input, OpMetrics metrics) {
+        List<Table> buffers = new ArrayList<>();
+        try {
+            while (input.hasNext()) {
+                ColumnarBatch batch = input.next();
+                if (batch.numRows() == 0) {
+                    batch.close();
+                    continue;
+                }
+                buffers.add(metrics.timeGpu(() -> firstPass(batch)));
+                if (buffers.size() >= MERGE_EVERY) {
+                    Table merged = metrics.timeGpu(() -> merge(buffers));
+                    buffers.clear();
+                    buffers.add(merged);
+                }
+            }
+            if (buffers.isEmpty() && plan.keyCount() > 0) {
+                return null;
+            }
+            return metrics.timeGpu(() -> {
+                Table merged = buffers.isEmpty() ? initialRow() : buffers.size() == 1 ? buffers.remove(0)
+                        : merge(buffers);
+                buffers.clear();
+                return output(merged);
+            });
+        } finally {
+            buffers.forEach(Table::close);
+        }
+    }
+
+    /** The buffer table of one input batch, which this closes. */
+    private Table firstPass(ColumnarBatch batch) {
+        ColumnarBatch projected = FilterProject.apply(batch, null, inputProjection, inputProgram, inputSchema);
+        try (projected; Table in = GpuColumnVector.toTable(projected)) {
+            List<HashAggregate.Aggregation> aggregations = new ArrayList<>();
+            for (HashAggregatePlan.Buffer b : plan.buffers()) {
+                aggregations.add(new HashAggregate.Aggregation(b.first(), b.value()));
+            }
+            return aggregate(in, aggregations, 1024);
+        }
+    }
+
+    /** The buffer tables (closed here) concatenated and merged into one. */
+    private Table merge(List<Table> tables) {
+        Table all;
+        try {
+            all = DeviceTables.concat(device, tables, stream);
+        } finally {
+            tables.forEach(Table::close);
+            tables.clear();
+        }
+        try (all) {
+            List<HashAggregate.Aggregation> aggregations = new ArrayList<>();
+            for (int i = 0; i < plan.buffers().size(); i++) {
+                aggregations.add(new HashAggregate.Aggregation(plan.buffers().get(i).merge(), i));
+            }
+            return aggregate(all, aggregations, all.rowCount());
+        }
+    }
+
+    private Table aggregate(Table in, List<HashAggregate.Aggregation> aggregations, long expectedGroups) {
+        List<Column> columns = in.columns();
+        HashAggregate.Result result = HashAggregate.aggregate(device, columns.subList(0, plan.keyCount()),
+                columns.subList(plan.keyCount(), columns.size()), aggregations, Math.max(1, expectedGroups), stream);
+        return result.table();
+    }
+
+    /**
+     * The one buffer row of a global aggregate without input: Spark's initial values. Null initial
+     * values become null columns directly (so types the expression engine lacks, such as timestamps
+     * and decimals, need no program); the others (zero counts and sums) come from a program.
+     */
+    private Table initialRow() {
+        List<Column> computed = initialProgram == null ? List.of()
+                : initialProgram.evaluate(device, List.of(), 1, stream);
+        List<Column> out = new ArrayList<>();
+        try {
+            int next = 0;
+            for (Expression e : plan.initialValues()) {
+                out.add(HashAggregatePlan.isNullLiteral(e) ? nullColumn(e) : computed.get(next++).incRef());
+            }
+            return Table.of(1, out);
+        } catch (RuntimeException | Error e) {
+            out.forEach(Column::close);
+            throw e;
+        } finally {
+            computed.forEach(Column::close);
+        }
+    }
+
+    /** One null row of {@code e}'s type: zeroed data (deterministic bytes under the null) and a zero bitmap word. */
+    private Column nullColumn(Expression e) {
+        DType type = SparkTypes.requireDType(e.dataType());
+        DeviceBuffer data = device.allocate(8, stream);
+        DeviceBuffer validity = null;
+        try {
+            Fill.fill(device, data.address(), 1, 8, 0, stream);
+            validity = device.allocate(8, stream);
+            Fill.fill(device, validity.address(), 1, 8, 0, stream);
+            return Column.create(type, 1, data, validity, 1);
+        } catch (RuntimeException | Error ex) {
+            data.close();
+            if (validity != null) {
+                validity.close();
+            }
+            throw ex;
+        }
+    }
+
+    /** The output batch of the final buffer table, which this takes over. */
+    private ColumnarBatch output(Table buffers) {
+        ColumnarBatch batch = GpuColumnVector.toBatch(buffers, schema(new ArrayList<>(plan.bufferAttributes())));
+        for (Stage stage : outputStages) {
+            batch = FilterProject.apply(batch, null, stage.projection(), stage.program(), stage.schema());
+        }
+        return batch;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.ember.spark.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ember.cuda.ops.HashAggregate.Kind;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.catalyst.expressions.Coalesce;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
+import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateFunction;
+import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateMode;
+import org.apache.spark.sql.catalyst.expressions.aggregate.Average;
+import org.apache.spark.sql.catalyst.expressions.aggregate.Count;
+import org.apache.spark.sql.catalyst.expressions.aggregate.Final$;
+import org.apache.spark.sql.catalyst.expressions.aggregate.First;
+import org.apache.spark.sql.catalyst.expressions.aggregate.Max;
+import org.apache.spark.sql.catalyst.expressions.aggregate.Partial$;
+import org.apache.spark.sql.catalyst.expressions.aggregate.PartialMerge$;
+import org.apache.spark.sql.catalyst.expressions.aggregate.Sum;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.junit.jupiter.api.Test;
+import scala.Option;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+
+/** The translation of Spark's aggregate fields into kernel aggregations, buffers and output expressions. */
+class TestHashAggregatePlan {
+    private static final AttributeReference K = attr("k", DataTypes.IntegerType);
+    private static final AttributeReference I = attr("i", DataTypes.IntegerType);
+    private static final AttributeReference F = attr("f", DataTypes.FloatType);
+    private static final AttributeReference S = attr("s", DataTypes.StringType);
+    private static final AttributeReference DEC = attr("dec", DataTypes.createDecimalType(10, 2));
+
+    private static AttributeReference attr(String name, DataType type) {
+        return new AttributeReference(name, type, true, Metadata.empty(),
+                org.apache.spark.sql.catalyst.expressions.NamedExpression$.MODULE$.newExprId(),
+                CollectionConverters.asScala(List.<String>of()).toSeq());
+    }
+
+    private static <T> Seq<T> seq(List<T> list) {
+        return CollectionConverters.asScala(list).toSeq();
+    }
+
+    private static AggregateExpression agg(AggregateFunction f, AggregateMode mode, boolean distinct) {
+        return new AggregateExpression(f, mode, distinct, Option.empty(),
+                org.apache.spark.sql.catalyst.expressions.NamedExpression$.MODULE$.newExprId());
+    }
+
+    /** A partial aggregate as Spark plans it: output = grouping attributes ++ every function's buffer attributes. */
+    private static HashAggregatePlan partial(List<NamedExpression> keys, List<AggregateFunction> functions) {
+        List<AggregateExpression> aggs = new ArrayList<>();
+        List<Attribute> results = new ArrayList<>();
+        List<NamedExpression> output = new ArrayList<>(keys);
+        for (AggregateFunction f : functions) {
+            AggregateExpression a = agg(f, Partial$.MODULE$, false);
+            aggs.add(a);
+            results.add(a.resultAttribute());
+            output.addAll(CollectionConverters.asJava(f.inputAggBufferAttributes()));
+        }
+        return HashAggregatePlan.of(seq(keys), seq(aggs), seq(results), seq(output));
+    }
+
+    @Test
+    void partialBuffersAreSparksWithKernelKinds() {
+        HashAggregatePlan plan = partial(List.of(K), List.of(new Count(seq(List.of(Literal.create(1, DataTypes.IntegerType)))),
+                new Sum(I), new Average(F), new Max(F)));
+        assertThat(plan.mode()).isEqualTo(HashAggregatePlan.Mode.PARTIAL);
+        assertThat(plan.keyCount()).isEqualTo(1);
+        // keys, sum's i, avg's cast(f as double), max's f
+        assertThat(plan.inputs()).hasSize(4);
+        assertThat(plan.inputs().get(2)).isInstanceOf(Cast.class);
+        assertThat(plan.inputs().get(2).dataType()).isEqualTo(DataTypes.DoubleType);
+        assertThat(plan.buffers()).containsExactly(
+                new HashAggregatePlan.Buffer(Kind.COUNT_ALL, -1, Kind.SUM),
+                new HashAggregatePlan.Buffer(Kind.SUM, 0, Kind.SUM),
+                new HashAggregatePlan.Buffer(Kind.SUM, 1, Kind.SUM),
+                new HashAggregatePlan.Buffer(Kind.COUNT, 1, Kind.SUM),
+                new HashAggregatePlan.Buffer(Kind.MAX, 2, Kind.MAX));
+        assertThat(plan.bufferAttributes().stream().map(Attribute::dataType).toList()).containsExactly(
+                DataTypes.IntegerType, DataTypes.LongType, DataTypes.LongType, DataTypes.DoubleType,
+                DataTypes.LongType, DataTypes.FloatType);
+        // avg's partial sum starts at 0.0 in Spark, so a group without values must not output null.
+        assertThat(plan.partialOutput().get(3)).isInstanceOf(Coalesce.class);
+        assertThat(plan.partialOutput().get(2)).isSameAs(plan.bufferAttributes().get(2));
+    }
+
+    @Test
+    void globalCountStarStillHasAColumnForTheRowCount() {
+        HashAggregatePlan plan = partial(List.of(), List.of(new Count(seq(List.of(Literal.create(1,
+                DataTypes.IntegerType))))));
+        assertThat(plan.keyCount()).isZero();
+        assertThat(plan.inputs()).hasSize(1);
+        assertThat(plan.initialValues()).hasSize(1);
+    }
+
+    @Test
+    void finalModeMergesTheChildsBufferColumns() {
+        Sum sum = new Sum(I);
+        AggregateExpression a = agg(sum, Final$.MODULE$, false);
+        List<Expression> inputs = HashAggregatePlan.of(seq(List.of(K)), seq(List.of(a)),
+                seq(List.of(a.resultAttribute())), seq(List.<NamedExpression>of(K, a.resultAttribute()))).inputs();
+        assertThat(inputs).containsExactly(K, sum.inputAggBufferAttributes().head());
+    }
+
+    @Test
+    void unsupportedAggregatesNameTheirReason() {
+        assertThat(why(List.of(K), agg(new Sum(I), Partial$.MODULE$, true))).get().asString().contains("DISTINCT");
+        assertThat(why(List.of(K), agg(new Sum(I), PartialMerge$.MODULE$, false))).get().asString()
+                .contains("PartialMerge");
+        assertThat(why(List.of(K), agg(new Sum(DEC), Partial$.MODULE$, false))).get().asString()
+                .contains("sum of decimals");
+        assertThat(why(List.of(S), agg(new Sum(I), Partial$.MODULE$, false))).get().asString()
+                .contains("grouping key s of type string");
+        assertThat(why(List.of(K), agg(new First(I, false), Partial$.MODULE$, false))).get().asString()
+                .contains("aggregate function first");
+        assertThat(why(List.of(K), agg(new Max(S), Partial$.MODULE$, false))).get().asString()
+                .contains("max of type string");
+        assertThatThrownBy(() -> HashAggregatePlan.of(seq(List.of()), seq(List.of()), seq(List.of()),
+                seq(List.of()))).hasMessageContaining("without grouping keys and without aggregate functions");
+    }
+
+    private static java.util.Optional<String> why(List<NamedExpression> keys, AggregateExpression a) {
+        return HashAggregatePlan.whyNot(seq(keys), seq(List.of(a)), seq(List.of(a.resultAttribute())),
+                seq(List.of()));
+    }
+}
