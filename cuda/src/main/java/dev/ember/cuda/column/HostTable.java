@@ -3,7 +3,6 @@ package dev.ember.cuda.column;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.cuda.memory.Closeables;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,31 +24,7 @@ public final class HostTable implements AutoCloseable {
 
     /** A table of {@code columns}, which must all have {@code rowCount} rows; takes ownership of them. */
     public static HostTable of(int rowCount, List<HostColumn> columns) {
-        requireNonNull(columns, "columns is null");
-        List<HostColumn> copy = new ArrayList<>(columns);
-        try {
-            if (rowCount < 0) {
-                throw new IllegalArgumentException("negative row count " + rowCount);
-            }
-            for (int i = 0; i < copy.size(); i++) {
-                HostColumn c = requireNonNull(copy.get(i), "column " + i + " is null");
-                if (c.rowCount() != rowCount) {
-                    throw new IllegalArgumentException("column " + i + " has " + c.rowCount()
-                            + " rows, but the table has " + rowCount + ": all columns need the same row count");
-                }
-                if (c.isClosed()) {
-                    throw new IllegalStateException("column " + i + " is closed");
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            for (HostColumn c : copy) {
-                if (c != null && !c.isClosed()) {
-                    c.close();
-                }
-            }
-            throw e;
-        }
-        return new HostTable(rowCount, List.copyOf(copy));
+        return new HostTable(rowCount, TableColumns.takeOwnership(columns, rowCount, HostColumn::rowCount, HostColumn::isClosed));
     }
 
     /** A table of one or more columns (the row count is theirs); takes ownership of them. */

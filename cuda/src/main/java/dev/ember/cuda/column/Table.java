@@ -3,7 +3,6 @@ package dev.ember.cuda.column;
 import static java.util.Objects.requireNonNull;
 
 import dev.ember.cuda.memory.Closeables;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,27 +23,7 @@ public final class Table implements AutoCloseable {
 
     /** A table of {@code columns}, which must all have {@code rowCount} rows; takes ownership of them. */
     public static Table of(long rowCount, List<Column> columns) {
-        requireNonNull(columns, "columns is null");
-        List<Column> copy = new ArrayList<>(columns);
-        try {
-            if (rowCount < 0) {
-                throw new IllegalArgumentException("negative row count " + rowCount);
-            }
-            for (int i = 0; i < copy.size(); i++) {
-                Column c = requireNonNull(copy.get(i), "column " + i + " is null");
-                if (c.rowCount() != rowCount) {
-                    throw new IllegalArgumentException("column " + i + " has " + c.rowCount()
-                            + " rows, but the table has " + rowCount + ": all columns need the same row count");
-                }
-                if (c.isClosed()) {
-                    throw new IllegalStateException("column " + i + " is closed");
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            closeAll(copy, e);
-            throw e;
-        }
-        return new Table(rowCount, List.copyOf(copy));
+        return new Table(rowCount, TableColumns.takeOwnership(columns, rowCount, Column::rowCount, Column::isClosed));
     }
 
     /** A table of one or more columns (the row count is theirs); takes ownership of them. */
@@ -54,18 +33,6 @@ public final class Table implements AutoCloseable {
             throw new IllegalArgumentException("a table without columns needs its row count: use Table.of(rows, List.of())");
         }
         return of(columns[0] == null ? 0 : columns[0].rowCount(), java.util.Arrays.asList(columns));
-    }
-
-    private static void closeAll(List<Column> columns, Throwable cause) {
-        for (Column c : columns) {
-            if (c != null && !c.isClosed()) {
-                try {
-                    c.close();
-                } catch (RuntimeException e) {
-                    cause.addSuppressed(e);
-                }
-            }
-        }
     }
 
     public long rowCount() {

@@ -40,6 +40,15 @@ public final class RandomRows {
 
     private RandomRows() {}
 
+    /** The named columns of {@link #ALL_TYPES}, in the order given. */
+    public static StructType columns(String... names) {
+        StructType schema = new StructType();
+        for (String name : names) {
+            schema = schema.add(ALL_TYPES.apply(name));
+        }
+        return schema;
+    }
+
     public static List<Row> rows(StructType schema, int count, long seed) {
         Random r = new Random(seed);
         List<Row> rows = new ArrayList<>(count);

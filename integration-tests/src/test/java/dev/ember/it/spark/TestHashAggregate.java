@@ -30,17 +30,8 @@ class TestHashAggregate {
     private static final int ROWS = 6000;
 
     /** Random value columns of every type, with nulls and specials. */
-    private static final StructType VALUES = new StructType(new StructField[] {
-        DataTypes.createStructField("b", DataTypes.BooleanType, true),
-        DataTypes.createStructField("i8", DataTypes.ByteType, true),
-        DataTypes.createStructField("i16", DataTypes.ShortType, true),
-        DataTypes.createStructField("i32", DataTypes.IntegerType, true),
-        DataTypes.createStructField("i64", DataTypes.LongType, true),
-        DataTypes.createStructField("f32", DataTypes.FloatType, true),
-        DataTypes.createStructField("f64", DataTypes.DoubleType, true),
-        DataTypes.createStructField("d", DataTypes.DateType, true),
-        DataTypes.createStructField("ts", DataTypes.TimestampType, true),
-        DataTypes.createStructField("dec", DataTypes.createDecimalType(10, 2), true)});
+    private static final StructType VALUES =
+            RandomRows.columns("b", "i8", "i16", "i32", "i64", "f32", "f64", "d", "ts", "dec10");
 
     @BeforeAll
     static void register(SparkSession spark) {
@@ -161,15 +152,15 @@ class TestHashAggregate {
         check(diff, "SELECT skew, count(*), sum(i32), min(f64), max(f32) FROM g GROUP BY skew");
         assertThat(check(diff, "SELECT nk, count(*), count(i32), sum(i16) FROM g GROUP BY nk").rows()).hasSize(1);
         check(diff, "SELECT k10, skew, b, count(*), sum(i8), min(d), max(ts) FROM g GROUP BY k10, skew, b");
-        check(diff, "SELECT d, dec, count(*), max(i32) FROM g GROUP BY d, dec");
+        check(diff, "SELECT d, dec10, count(*), max(i32) FROM g GROUP BY d, dec10");
         check(diff, "SELECT ts, i64, count(*) FROM g GROUP BY ts, i64");
-        check(diff, "SELECT k10, count(s), count(dec), count(*) FROM g GROUP BY k10");
+        check(diff, "SELECT k10, count(s), count(dec10), count(*) FROM g GROUP BY k10");
     }
 
     @BothAdaptiveModes
     void everyFunctionOverEveryType(boolean adaptive, SparkSession spark) {
         GpuDiff diff = diff(spark, adaptive);
-        for (String c : List.of("b", "i8", "i16", "i32", "i64", "f32", "f64", "d", "ts", "dec")) {
+        for (String c : List.of("b", "i8", "i16", "i32", "i64", "f32", "f64", "d", "ts", "dec10")) {
             check(diff, "SELECT k10, count(" + c + "), min(" + c + "), max(" + c + ") FROM g GROUP BY k10");
         }
         GpuDiff tolerant = diff(spark, adaptive).tolerance(SUM_TOLERANCE);
@@ -179,7 +170,7 @@ class TestHashAggregate {
             check(tolerant, "SELECT k10, avg(" + c + ") FROM g GROUP BY k10");
         }
         check(tolerant, "SELECT k1000, sum(x), avg(x), sum(xf), avg(xf) FROM g GROUP BY k1000");
-        check(tolerant, "SELECT count(*), count(x), sum(x), avg(xf), min(f64), max(f32), sum(i64), min(ts), max(dec) "
+        check(tolerant, "SELECT count(*), count(x), sum(x), avg(xf), min(f64), max(f32), sum(i64), min(ts), max(dec10) "
                 + "FROM g");
     }
 
@@ -232,7 +223,7 @@ class TestHashAggregate {
                         "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation");
         diff.assertFallback(s -> s.sql("SELECT k10, count(DISTINCT i32) FROM g GROUP BY k10"), "HashAggregateExec",
                 "DISTINCT");
-        diff.assertFallback(s -> s.sql("SELECT k10, sum(dec) FROM g GROUP BY k10"), "HashAggregateExec",
+        diff.assertFallback(s -> s.sql("SELECT k10, sum(dec10) FROM g GROUP BY k10"), "HashAggregateExec",
                 "sum of decimals");
         diff.assertFallback(s -> s.sql("SELECT s, count(*) FROM g GROUP BY s"), "HashAggregateExec",
                 "grouping key s of type string");
