@@ -66,14 +66,25 @@ public final class HashAggregate {
         MAX
     }
 
-    /** One aggregate column: a kind over a value column's index ({@code -1} for {@code COUNT_ALL}). */
-    public record Aggregation(Kind kind, int column) {
+    /**
+     * One aggregate column: a kind over a value column's index ({@code -1} for {@code COUNT_ALL}) and
+     * the kind's argument ({@code -1} for kinds that take none).
+     */
+    public record Aggregation(Kind kind, int column, int argument) {
         public Aggregation {
             requireNonNull(kind, "kind is null");
             if ((kind == Kind.COUNT_ALL) != (column == -1) || column < -1) {
                 throw new IllegalArgumentException(kind == Kind.COUNT_ALL ? "COUNT_ALL takes no column (-1), not "
                         + column : kind + " needs a value column index >= 0, not " + column);
             }
+            if (argument != -1) {
+                throw new IllegalArgumentException(kind + " takes no argument (-1), not " + argument);
+            }
+        }
+
+        /** An aggregation of a kind without argument. */
+        public Aggregation(Kind kind, int column) {
+            this(kind, column, -1);
         }
 
         public static Aggregation countAll() {
