@@ -23,6 +23,7 @@ public final class Emulations {
             StringFunctionEmulation::emulations,
             StringCastEmulation::emulations,
             StringFloatEmulation::emulations,
+            AggSelectEmulation::emulations,
             HashAggEmulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();

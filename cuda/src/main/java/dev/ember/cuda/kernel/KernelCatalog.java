@@ -27,6 +27,7 @@ public final class KernelCatalog {
             StringFunctionKernels.FAMILY,
             StringCastKernels.FAMILY,
             StringFloatKernels.FAMILY,
+            AggSelectKernels.FAMILY,
             HashAggKernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();

@@ -8,6 +8,7 @@ import dev.ember.cuda.column.DType;
 import dev.ember.cuda.kernel.HashAggKernels;
 import dev.ember.cuda.kernel.KernelArgs;
 import dev.ember.cuda.kernel.LaunchConfig;
+import java.util.List;
 
 /**
  * One aggregation of {@link HashAggregate}: per-slot states (64-bit value + uint64 count of non-null
@@ -15,6 +16,56 @@ import dev.ember.cuda.kernel.LaunchConfig;
  */
 final class HashAggUpdates {
     private HashAggUpdates() {}
+
+    /**
+     * The row-selecting rule ({@link AggSelect}) that computes {@code kind} over {@code input} values, or
+     * null when per-slot 64-bit states compute it (fixed-width MIN/MAX, COUNT, SUM).
+     */
+    static AggSelect.Rule selectRule(HashAggregate.Kind kind, DType input) {
+        return switch (kind) {
+            case FIRST, FIRST_NON_NULL, FIRST_WHERE -> AggSelect.Rule.FIRST;
+            case LAST, LAST_NON_NULL, LAST_WHERE -> AggSelect.Rule.LAST;
+            case MIN -> input != null && AggSelect.comparesValuesOf(input) ? AggSelect.Rule.MIN : null;
+            case MAX -> input != null && AggSelect.comparesValuesOf(input) ? AggSelect.Rule.MAX : null;
+            default -> null;
+        };
+    }
+
+    /** The BOOL8 condition column of a FIRST_WHERE / LAST_WHERE aggregation (its argument); null for others. */
+    static Column condition(HashAggregate.Aggregation agg, List<Column> values) {
+        if (agg.kind() != HashAggregate.Kind.FIRST_WHERE && agg.kind() != HashAggregate.Kind.LAST_WHERE) {
+            return null;
+        }
+        if (agg.argument() >= values.size()) {
+            throw new IllegalArgumentException(agg + " refers to condition column " + agg.argument()
+                    + " but there are " + values.size() + " value columns");
+        }
+        Column condition = values.get(agg.argument());
+        if (condition.type().id() != DType.TypeId.BOOL8) {
+            throw new IllegalArgumentException(agg + " needs a BOOL8 condition column, but value column "
+                    + agg.argument() + " is " + condition.type());
+        }
+        return condition;
+    }
+
+    /**
+     * {@link #aggregate(Device, HashAggregate.Kind, Column, long, long, long, long, long, Stream)}, with
+     * the row-selecting kinds computed by {@link AggSelect}; {@code condition} is FIRST_WHERE's and
+     * LAST_WHERE's condition column (null for other kinds).
+     */
+    static Column aggregate(Device device, HashAggregate.Kind kind, Column value, Column condition, long rowSlot,
+            long n, long capacity, long groupSlots, long groups, Stream stream) {
+        AggSelect.Rule rule = value == null ? null : selectRule(kind, value.type());
+        if (rule == null) {
+            return aggregate(device, kind, value, rowSlot, n, capacity, groupSlots, groups, stream);
+        }
+        boolean conditional = kind == HashAggregate.Kind.FIRST_WHERE || kind == HashAggregate.Kind.LAST_WHERE;
+        boolean nonNull = kind == HashAggregate.Kind.FIRST_NON_NULL || kind == HashAggregate.Kind.LAST_NON_NULL;
+        try (DeviceBuffer mask = conditional ? AggSelect.conditionMask(device, condition, stream) : null) {
+            long rowMask = nonNull ? value.validityAddress() : mask == null ? 0 : mask.address();
+            return AggSelect.select(device, rule, value, rowMask, rowSlot, n, capacity, groupSlots, groups, stream);
+        }
+    }
 
     /**
      * The result column of {@code kind} over {@code value} (null for COUNT_ALL) for {@code groups}

@@ -38,6 +38,15 @@ import java.util.List;
  * Spark treats as equal, MIN reports -0.0 and MAX 0.0 when a group has both). SUM, MIN and MAX are null
  * for a group without non-null values.
  *
+ * <p>Row-selecting kinds take the value of one row of the group, of any value type (STRING and
+ * DECIMAL128 included), null where no row qualifies: {@code FIRST} / {@code LAST} the first / last
+ * row of the group in the input's row order (its value may be null), {@code FIRST_NON_NULL} / {@code
+ * LAST_NON_NULL} the first / last non-null value (Spark's First/Last with ignoreNulls), and {@code
+ * FIRST_WHERE} / {@code LAST_WHERE} the first / last row whose BOOL8 condition (the value column at
+ * index {@code argument}) is non-null and true: they merge partial First/Last buffers (value,
+ * valueSet) by their valueSet. {@code MIN}/{@code MAX} of STRING (Spark's UTF8String byte order) and
+ * DECIMAL128 select the row of the extreme value the same way (see {@link AggSelect}).
+ *
  * <p>Merging partial results is another aggregation over them: SUM of partial COUNTs and SUMs, MIN of
  * MINs, MAX of MAXes; null partials are ignored as Spark's merge expressions ignore them.
  *
@@ -63,7 +72,14 @@ public final class HashAggregate {
         COUNT,
         SUM,
         MIN,
-        MAX
+        MAX,
+        // Row-selecting kinds (AggSelect): the value of one row of the group, any value type.
+        FIRST,
+        LAST,
+        FIRST_NON_NULL,
+        LAST_NON_NULL,
+        FIRST_WHERE,
+        LAST_WHERE
     }
 
     /**
@@ -77,7 +93,12 @@ public final class HashAggregate {
                 throw new IllegalArgumentException(kind == Kind.COUNT_ALL ? "COUNT_ALL takes no column (-1), not "
                         + column : kind + " needs a value column index >= 0, not " + column);
             }
-            if (argument != -1) {
+            boolean conditional = kind == Kind.FIRST_WHERE || kind == Kind.LAST_WHERE;
+            if (conditional && argument < 0) {
+                throw new IllegalArgumentException(kind + " needs the index of its BOOL8 condition column (>= 0) "
+                        + "as its argument, not " + argument);
+            }
+            if (!conditional && argument != -1) {
                 throw new IllegalArgumentException(kind + " takes no argument (-1), not " + argument);
             }
         }
@@ -139,6 +160,9 @@ public final class HashAggregate {
                         + "supported: INT8, INT16, INT32, INT64, FLOAT32, FLOAT64");
             };
         }
+        if (HashAggUpdates.selectRule(kind, input) != null) {
+            return input;
+        }
         suffix(input, kind + " values");
         return input;
     }
@@ -174,6 +198,7 @@ public final class HashAggregate {
                         + valueColumns.size());
             }
             resultType(agg.kind(), agg.column() < 0 ? null : valueColumns.get(agg.column()).type());
+            HashAggUpdates.condition(agg, valueColumns);
         }
         List<Column> out = new ArrayList<>();
         try (DeviceBuffer hashes = Murmur3.hashColumns(device,
@@ -191,8 +216,8 @@ public final class HashAggregate {
             }
             for (Aggregation agg : aggs) {
                 Column value = agg.column() < 0 ? null : valueColumns.get(agg.column());
-                out.add(HashAggUpdates.aggregate(device, agg.kind(), value, rowSlot.address(), n, table.capacity(),
-                        groupSlots.data().address(), groups, stream));
+                out.add(HashAggUpdates.aggregate(device, agg.kind(), value, HashAggUpdates.condition(agg, valueColumns),
+                        rowSlot.address(), n, table.capacity(), groupSlots.data().address(), groups, stream));
             }
             Table result = Table.of(groups, out);
             return new Result(result, table.capacity(), table.builds());

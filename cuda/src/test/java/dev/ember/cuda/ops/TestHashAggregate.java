@@ -96,6 +96,8 @@ class TestHashAggregate {
                     case SUM -> VALUE_TYPES.get(agg.column()).id() == DType.TypeId.FLOAT32
                             || VALUE_TYPES.get(agg.column()).id() == DType.TypeId.FLOAT64 ? DType.FLOAT64 : DType.INT64;
                     case MIN, MAX -> VALUE_TYPES.get(agg.column());
+                    case FIRST, LAST, FIRST_NON_NULL, LAST_NON_NULL, FIRST_WHERE, LAST_WHERE ->
+                            VALUE_TYPES.get(agg.column());
                 };
                 assertThat(result.table().column(1 + a).type()).as("%s", agg).isEqualTo(expected);
             }
