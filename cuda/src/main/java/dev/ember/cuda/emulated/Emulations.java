@@ -23,7 +23,8 @@ public final class Emulations {
             StringFunctionEmulation::emulations,
             StringCastEmulation::emulations,
             StringFloatEmulation::emulations,
-            HashAggEmulation::emulations);
+            HashAggEmulation::emulations,
+            HashAggDecEmulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();
 

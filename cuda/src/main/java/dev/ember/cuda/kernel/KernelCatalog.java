@@ -27,7 +27,8 @@ public final class KernelCatalog {
             StringFunctionKernels.FAMILY,
             StringCastKernels.FAMILY,
             StringFloatKernels.FAMILY,
-            HashAggKernels.FAMILY);
+            HashAggKernels.FAMILY,
+            HashAggDecKernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();
 

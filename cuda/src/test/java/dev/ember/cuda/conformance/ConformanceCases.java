@@ -28,6 +28,7 @@ public final class ConformanceCases {
         all.addAll(StringCastConformance.cases());
         all.addAll(StringFloatConformance.cases());
         all.addAll(HashAggConformance.cases());
+        all.addAll(HashAggDecConformance.cases());
         return all;
     }
 }

@@ -96,6 +96,7 @@ class TestHashAggregate {
                     case SUM -> VALUE_TYPES.get(agg.column()).id() == DType.TypeId.FLOAT32
                             || VALUE_TYPES.get(agg.column()).id() == DType.TypeId.FLOAT64 ? DType.FLOAT64 : DType.INT64;
                     case MIN, MAX -> VALUE_TYPES.get(agg.column());
+                    default -> throw new AssertionError(agg + " is not one of everyAggregation()'s kinds");
                 };
                 assertThat(result.table().column(1 + a).type()).as("%s", agg).isEqualTo(expected);
             }
