@@ -203,7 +203,7 @@ public final class HashAggregate {
                 case INT8, INT16, INT32, INT64 -> DType.INT64;
                 case FLOAT32, FLOAT64 -> DType.FLOAT64;
                 default -> throw new IllegalArgumentException("SUM of " + input + " is not supported on the GPU; "
-                        + "supported: INT8, INT16, INT32, INT64, FLOAT32, FLOAT64");
+                        + "supported: INT8, INT16, INT32, INT64, FLOAT32, FLOAT64 (decimals: use SUM_DECIMAL)");
             };
         }
         suffix(input, kind + " values");
