@@ -1,16 +1,22 @@
 // Hash aggregation (GROUP BY): an open-addressing hash table of representative row indices in
 // device memory, per-slot aggregation states updated with atomics, and the per-group results.
+// (The exact decimal sums and the decimal average are in hashaggdec.cu.)
 //
 // The table: `capacity` int32 slots (a power of two), each EMPTY (-1) or the index of the row that
 // first claimed it for its key. Keys are compared column by column through a descriptor of int64
-// words, three per key column: {kind, data address, validity address (0: no nulls)}, with kinds
+// words, four per key column: {kind, data address, validity address (0: no nulls), aux address},
+// aux being the UTF-8 bytes of a STRING column (may be 0 when no row has bytes) and 0 otherwise;
+// kinds:
 //   0 BOOL8 (a byte, any non-zero = true), 1 INT8, 2 INT16, 3 INT32 (also DATE32), 4 INT64 (also
-//   TIMESTAMP_US, DECIMAL64 by the unscaled long), 5 FLOAT32, 6 FLOAT64.
+//   TIMESTAMP_US, DECIMAL64 by the unscaled long), 5 FLOAT32, 6 FLOAT64, 7 DECIMAL128 (16 bytes per
+//   row, 16-byte aligned: equal when both 64-bit words are), 8 STRING (data = the rows + 1 int32
+//   offsets: equal when the lengths are equal and the bytes are).
 // Two rows have equal keys when every key column is null in both or valid in both with equal values;
 // BOOL8 values are equal when both are zero or both non-zero; floating-point values are equal when
 // both are NaN (any payload) or compare equal (so -0.0 equals 0.0): Spark normalizes -0.0 and NaN
 // before grouping. Row hashes are Spark's Murmur3 of the key columns (hash.cu), which already hashes
-// -0.0 as 0.0 and every NaN as the canonical NaN, so equal keys have equal hashes.
+// -0.0 as 0.0 and every NaN as the canonical NaN, so equal keys have equal hashes; rows with
+// different hashes are therefore never compared key by key.
 //
 // ember_hashagg_insert(int32_t* slots, int32_t* min_row, int32_t* row_slot, uint32_t* status,
 //                      const int32_t* hashes, const int64_t* keys, int32_t num_keys,
@@ -64,10 +70,16 @@
 // ember_hashagg_emit_sum_f64: the same for floating sums: state's bits are the double, written as is
 //   except NaN, written as 0x7ff8000000000000.
 //
+// ember_hashagg_emit_any_valid / _none_valid(int8_t* out, const uint64_t* counts, const int32_t* group_slots,
+//                        int64_t groups)
+//   BOOL8, never null: out[g] = counts[slot] != 0 (any) / == 0 (none), counts being COUNT's states
+//   (the non-null values per slot): Spark's First `valueSet` (ignoreNulls) and Sum's `isEmpty`.
+//
 // ember_hashagg_normalize_f32 / _f64(T* data, int64_t n)
 //   In place: -0.0 -> 0.0 and every NaN -> the canonical NaN (0x7fc00000 / 0x7ff8000000000000), the
 //   grouping keys Spark outputs after NormalizeFloatingNumbers.
 #include "ember.cuh"
+#include "ember_strings.cuh"
 
 namespace {
 
@@ -80,11 +92,31 @@ __device__ __forceinline__ bool float_equal(T x, T y) {
   return x == y || (x != x && y != y);
 }
 
+// Byte equality of two strings of equal length `len`. When both start at the same address modulo 8
+// (e.g. every row of a column whose rows all have a multiple of 8 bytes), the aligned middle is
+// compared as 64-bit words; otherwise byte by byte (wider loads would need unaligned reads or reads
+// past the column's bytes). The hash check before it makes this run mostly for rows that match.
+__device__ bool bytes_equal(const uint8_t* a, const uint8_t* b, int32_t len) {
+  int32_t k = 0;
+  if (((reinterpret_cast<uintptr_t>(a) ^ reinterpret_cast<uintptr_t>(b)) & 7) == 0) {
+    for (; k < len && (reinterpret_cast<uintptr_t>(a + k) & 7) != 0; k++) {
+      if (a[k] != b[k]) return false;
+    }
+    for (; k + 8 <= len; k += 8) {
+      if (*reinterpret_cast<const uint64_t*>(a + k) != *reinterpret_cast<const uint64_t*>(b + k)) return false;
+    }
+  }
+  for (; k < len; k++) {
+    if (a[k] != b[k]) return false;
+  }
+  return true;
+}
+
 __device__ bool keys_equal(const int64_t* keys, int32_t num_keys, int64_t a, int64_t b) {
   for (int32_t k = 0; k < num_keys; k++) {
-    const int64_t kind = keys[3 * k];
-    const void* data = reinterpret_cast<const void*>(keys[3 * k + 1]);
-    const uint8_t* validity = reinterpret_cast<const uint8_t*>(keys[3 * k + 2]);
+    const int64_t kind = keys[4 * k];
+    const void* data = reinterpret_cast<const void*>(keys[4 * k + 1]);
+    const uint8_t* validity = reinterpret_cast<const uint8_t*>(keys[4 * k + 2]);
     const bool va = ember_is_valid(validity, a);
     if (va != ember_is_valid(validity, b)) return false;
     if (!va) continue;
@@ -125,6 +157,21 @@ __device__ bool keys_equal(const int64_t* keys, int32_t num_keys, int64_t a, int
         eq = float_equal(p[a], p[b]);
         break;
       }
+      case 7: {
+        const ulonglong2* p = static_cast<const ulonglong2*>(data);
+        const ulonglong2 x = p[a];
+        const ulonglong2 y = p[b];
+        eq = x.x == y.x && x.y == y.y;
+        break;
+      }
+      case 8: {
+        const int32_t* offsets = static_cast<const int32_t*>(data);
+        const uint8_t* chars = reinterpret_cast<const uint8_t*>(keys[4 * k + 3]);
+        const int32_t len = ember_string_length(offsets, a);
+        eq = len == ember_string_length(offsets, b) &&
+             bytes_equal(ember_string_bytes(offsets, chars, a), ember_string_bytes(offsets, chars, b), len);
+        break;
+      }
       default:
         eq = false;
     }
@@ -137,7 +184,8 @@ __device__ void insert(int32_t* slots, int32_t* min_row, int32_t* row_slot, uint
                        const int64_t* keys, int32_t num_keys, int64_t capacity, int64_t max_groups, int64_t n) {
   const uint64_t mask = static_cast<uint64_t>(capacity) - 1;
   EMBER_GRID_STRIDE(i, n) {
-    uint64_t slot = static_cast<uint64_t>(static_cast<uint32_t>(hashes[i])) & mask;
+    const int32_t hash = hashes[i];
+    uint64_t slot = static_cast<uint64_t>(static_cast<uint32_t>(hash)) & mask;
     int64_t found = -1;
     for (int64_t probe = 0; probe < capacity; probe++) {
       // A claimed slot never changes again, so a stale EMPTY is the only stale value: the CAS corrects it.
@@ -151,7 +199,8 @@ __device__ void insert(int32_t* slots, int32_t* min_row, int32_t* row_slot, uint
           break;
         }
       }
-      if (keys_equal(keys, num_keys, cur, i)) {
+      // Equal keys have equal hashes: the cheap check spares most key comparisons (and string reads).
+      if (hashes[cur] == hash && keys_equal(keys, num_keys, cur, i)) {
         found = static_cast<int64_t>(slot);
         break;
       }
@@ -373,6 +422,16 @@ EMBER_HASHAGG_EMIT(emit_i64, int64_t, Emit::INTEGRAL)
 EMBER_HASHAGG_EMIT(emit_f32, float, Emit::FLOAT32_KEY)
 EMBER_HASHAGG_EMIT(emit_f64, double, Emit::FLOAT64_KEY)
 EMBER_HASHAGG_EMIT(emit_sum_f64, double, Emit::SUM_F64)
+
+extern "C" __global__ void ember_hashagg_emit_any_valid(int8_t* out, const unsigned long long* counts,
+                                                        const int32_t* group_slots, int64_t groups) {
+  EMBER_GRID_STRIDE(g, groups) { out[g] = counts[group_slots[g]] != 0 ? 1 : 0; }
+}
+
+extern "C" __global__ void ember_hashagg_emit_none_valid(int8_t* out, const unsigned long long* counts,
+                                                         const int32_t* group_slots, int64_t groups) {
+  EMBER_GRID_STRIDE(g, groups) { out[g] = counts[group_slots[g]] == 0 ? 1 : 0; }
+}
 
 extern "C" __global__ void ember_hashagg_normalize_f32(float* data, int64_t n) {
   EMBER_GRID_STRIDE(i, n) {

@@ -24,7 +24,8 @@ public final class Emulations {
             StringCastEmulation::emulations,
             StringFloatEmulation::emulations,
             AggSelectEmulation::emulations,
-            HashAggEmulation::emulations);
+            HashAggEmulation::emulations,
+            HashAggDecEmulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();
 

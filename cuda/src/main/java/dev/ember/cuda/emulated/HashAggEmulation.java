@@ -96,6 +96,8 @@ final class HashAggEmulation {
         }));
         map.put(EMIT_SUM_F64, emit(8, (m, out, v) -> m.putLong(out, Double.isNaN(Double.longBitsToDouble(v))
                 ? CANONICAL_NAN_F64 : v)));
+        map.put(HashAggKernels.EMIT_ANY_VALID, validFlags(true));
+        map.put(HashAggKernels.EMIT_NONE_VALID, validFlags(false));
         map.put(NORMALIZE_F32, (cfg, a, m) -> {
             long data = a.ptrAt(0), n = a.i64At(1);
             m.check(data, n * 4);
@@ -137,16 +139,25 @@ final class HashAggEmulation {
         m.check(rowSlot, n * 4);
         m.check(status, 8);
         m.check(hashes, n * 4);
-        m.check(keys, numKeys * 24L);
+        long words = HashAggKernels.KEY_WORDS * 8L;
+        m.check(keys, numKeys * words);
         long[][] columns = new long[numKeys][];
         for (int k = 0; k < numKeys; k++) {
-            long kind = m.getLong(keys + k * 24L), data = m.getLong(keys + k * 24L + 8);
-            long validity = m.getLong(keys + k * 24L + 16);
-            m.check(data, n * width((int) kind));
+            long kind = m.getLong(keys + k * words), data = m.getLong(keys + k * words + 8);
+            long validity = m.getLong(keys + k * words + 16), aux = m.getLong(keys + k * words + 24);
+            if (kind == HashAggKernels.KIND_STRING) {
+                m.check(data, (n + 1) * 4);
+                long bytes = m.getInt(data + n * 4);
+                if (bytes > 0) {
+                    m.check(aux, bytes);
+                }
+            } else {
+                m.check(data, n * width((int) kind));
+            }
             if (validity != 0) {
                 m.check(validity, (n + 7) / 8);
             }
-            columns[k] = new long[] {kind, data, validity};
+            columns[k] = new long[] {kind, data, validity, aux};
         }
         long mask = capacity - 1;
         for (long i = 0; i < n; i++) {
@@ -185,6 +196,7 @@ final class HashAggEmulation {
             case HashAggKernels.KIND_I16 -> 2;
             case HashAggKernels.KIND_I32, HashAggKernels.KIND_F32 -> 4;
             case HashAggKernels.KIND_I64, HashAggKernels.KIND_F64 -> 8;
+            case HashAggKernels.KIND_DEC128 -> 16;
             default -> throw new IllegalArgumentException("unknown key kind " + kind);
         };
     }
@@ -214,6 +226,9 @@ final class HashAggEmulation {
                     double x = m.getDouble(data + a * 8), y = m.getDouble(data + b * 8);
                     yield x == y || (Double.isNaN(x) && Double.isNaN(y));
                 }
+                case HashAggKernels.KIND_DEC128 -> m.getLong(data + a * 16) == m.getLong(data + b * 16)
+                        && m.getLong(data + a * 16 + 8) == m.getLong(data + b * 16 + 8);
+                case HashAggKernels.KIND_STRING -> stringsEqual(m, data, c[3], a, b);
                 default -> false;
             };
             if (!eq) {
@@ -221,6 +236,35 @@ final class HashAggEmulation {
             }
         }
         return true;
+    }
+
+    private static boolean stringsEqual(EmulatedMemory m, long offsets, long chars, long a, long b) {
+        int startA = m.getInt(offsets + a * 4), lengthA = m.getInt(offsets + a * 4 + 4) - startA;
+        int startB = m.getInt(offsets + b * 4), lengthB = m.getInt(offsets + b * 4 + 4) - startB;
+        if (lengthA != lengthB) {
+            return false;
+        }
+        for (int k = 0; k < lengthA; k++) {
+            if (m.getByte(chars + startA + k) != m.getByte(chars + startB + k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code (out, counts, groupSlots, groups)}: out[g] = whether the group's count is non-zero, or zero. */
+    private static KernelEmulation validFlags(boolean any) {
+        return (cfg, a, m) -> {
+            long out = a.ptrAt(0), counts = a.ptrAt(1), groupSlots = a.ptrAt(2), groups = a.i64At(3);
+            m.check(out, groups);
+            m.check(groupSlots, groups * 4);
+            for (long g = 0; g < groups; g++) {
+                long at = counts + m.getInt(groupSlots + g * 4) * 8L;
+                m.check(at, 8);
+                boolean nonZero = m.getLong(at) != 0;
+                m.putByte(out + g, (byte) (nonZero == any ? 1 : 0));
+            }
+        };
     }
 
     /** Applies one valid row to the state at {@code at}. */

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * {@code hashagg.cu}: the open-addressing group table (insert, first row of each group), per-slot
  * aggregation updates with atomics (count, sum, min, max), the per-group results and the
- * normalization of floating-point keys.
+ * normalization of floating-point keys. The exact decimal sums are in {@link HashAggDecKernels}.
  */
 public final class HashAggKernels {
     /** {@code (slots, minRow, rowSlot, status, hashes, keys, numKeys, capacity, maxGroups, n)}. */
@@ -21,6 +21,10 @@ public final class HashAggKernels {
     public static final String COUNT = "ember_hashagg_count";
     /** {@code (out, outValidity, state, counts, groupSlots, groups)}: floating sums. */
     public static final String EMIT_SUM_F64 = "ember_hashagg_emit_sum_f64";
+    /** {@code (out, counts, groupSlots, groups)}: BOOL8, whether the group has a non-null value. */
+    public static final String EMIT_ANY_VALID = "ember_hashagg_emit_any_valid";
+    /** {@code (out, counts, groupSlots, groups)}: BOOL8, whether the group has no non-null value. */
+    public static final String EMIT_NONE_VALID = "ember_hashagg_emit_none_valid";
     public static final String NORMALIZE_F32 = "ember_hashagg_normalize_f32";
     public static final String NORMALIZE_F64 = "ember_hashagg_normalize_f64";
 
@@ -39,6 +43,10 @@ public final class HashAggKernels {
     public static final int KIND_I64 = 4;
     public static final int KIND_F32 = 5;
     public static final int KIND_F64 = 6;
+    public static final int KIND_DEC128 = 7;
+    public static final int KIND_STRING = 8;
+    /** int64 words per key column in the descriptor: kind, data, validity, aux (STRING bytes). */
+    public static final int KEY_WORDS = 4;
 
     public static final KernelFamily FAMILY = KernelFamily.of("hashagg", specs());
 
@@ -87,6 +95,8 @@ public final class HashAggKernels {
             specs.add(KernelSpec.of("hashagg", emit(t), PTR, PTR, PTR, PTR, PTR, I64));
         }
         specs.add(KernelSpec.of("hashagg", EMIT_SUM_F64, PTR, PTR, PTR, PTR, PTR, I64));
+        specs.add(KernelSpec.of("hashagg", EMIT_ANY_VALID, PTR, PTR, PTR, I64));
+        specs.add(KernelSpec.of("hashagg", EMIT_NONE_VALID, PTR, PTR, PTR, I64));
         specs.add(KernelSpec.of("hashagg", NORMALIZE_F32, PTR, I64));
         specs.add(KernelSpec.of("hashagg", NORMALIZE_F64, PTR, I64));
         return List.copyOf(specs);

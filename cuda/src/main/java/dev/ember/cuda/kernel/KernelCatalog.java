@@ -28,7 +28,8 @@ public final class KernelCatalog {
             StringCastKernels.FAMILY,
             StringFloatKernels.FAMILY,
             AggSelectKernels.FAMILY,
-            HashAggKernels.FAMILY);
+            HashAggKernels.FAMILY,
+            HashAggDecKernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();
 

@@ -76,17 +76,20 @@ final class HashAggUpdates {
         DType resultType = HashAggregate.resultType(kind, value == null ? null : value.type());
         LaunchConfig rows = LaunchConfig.gridStride(n, device.multiProcessorCount());
         try (DeviceBuffer counts = device.allocate(capacity * 8, stream);
-                DeviceBuffer state = device.allocate(kind == HashAggregate.Kind.COUNT_ALL
-                        || kind == HashAggregate.Kind.COUNT ? 0 : capacity * 8, stream)) {
+                DeviceBuffer state = device.allocate(countsOnly(kind) ? 0 : capacity * 8, stream)) {
             device.memset(counts.address(), (byte) 0, capacity * 8, stream);
             String update;
             String emit;
             switch (kind) {
-                case COUNT_ALL, COUNT -> {
+                case COUNT_ALL, COUNT, NONE_VALID, ANY_VALID -> {
                     if (n > 0) {
                         long validity = value == null ? 0 : value.validityAddress();
                         device.kernel(HashAggKernels.COUNT).launch(rows,
                                 KernelArgs.create().ptr(counts.address()).ptr(rowSlot).ptr(validity).i64(n), stream);
+                    }
+                    if (kind == HashAggregate.Kind.NONE_VALID || kind == HashAggregate.Kind.ANY_VALID) {
+                        return validFlags(device, kind == HashAggregate.Kind.ANY_VALID, counts.address(), groupSlots,
+                                groups, stream);
                     }
                     return emit(device, HashAggKernels.emit("i64"), resultType, counts.address(), 0, groupSlots,
                             groups, stream);
@@ -114,6 +117,31 @@ final class HashAggUpdates {
             }
             return emit(device, emit, resultType, state.address(), counts.address(), groupSlots, groups, stream);
         }
+    }
+
+    /** The kinds whose state is the per-slot count of non-null values alone. */
+    private static boolean countsOnly(HashAggregate.Kind kind) {
+        return switch (kind) {
+            case COUNT_ALL, COUNT, NONE_VALID, ANY_VALID -> true;
+            default -> false;
+        };
+    }
+
+    /** BOOL8 per group, never null: whether its count of non-null values is non-zero ({@code any}) or zero. */
+    private static Column validFlags(Device device, boolean any, long counts, long groupSlots, long groups,
+            Stream stream) {
+        DeviceBuffer data = device.allocate(groups, stream);
+        try {
+            if (groups > 0) {
+                device.kernel(any ? HashAggKernels.EMIT_ANY_VALID : HashAggKernels.EMIT_NONE_VALID)
+                        .launch(LaunchConfig.gridStride(groups, device.multiProcessorCount()), KernelArgs.create()
+                                .ptr(data.address()).ptr(counts).ptr(groupSlots).i64(groups), stream);
+            }
+        } catch (RuntimeException | Error e) {
+            data.close();
+            throw e;
+        }
+        return Column.create(DType.BOOL8, groups, data, null, 0);
     }
 
     /** Reads each group's slot into a new column; {@code counts == 0}: never null (COUNT). */

@@ -22,10 +22,11 @@ import java.util.List;
  * GROUP BY on the GPU: one output row per distinct combination of the key columns, with the key
  * values and one column per {@link Aggregation}, as Spark's hash aggregate computes them (ANSI off).
  *
- * <p>Keys: BOOL8, INT8…INT64, FLOAT32, FLOAT64, DATE32, TIMESTAMP_US, DECIMAL64, any number of columns
- * (none: every row is one group). Null keys form one group; -0.0 and 0.0 form one group and every NaN
- * another, and the output keys are normalized (0.0, the canonical NaN), as after Spark's
- * {@code NormalizeFloatingNumbers}.
+ * <p>Keys: BOOL8, INT8…INT64, FLOAT32, FLOAT64, DATE32, TIMESTAMP_US, DECIMAL64, DECIMAL128, STRING, any
+ * number of columns (none: every row is one group). Null keys form one group; -0.0 and 0.0 form one
+ * group and every NaN another, and the output keys are normalized (0.0, the canonical NaN), as after
+ * Spark's {@code NormalizeFloatingNumbers}; strings are equal when their UTF-8 bytes are (an empty
+ * string and a null are different keys).
  *
  * <p>Groups come out in the order of their first row. That order is deterministic (it does not depend
  * on where the GPU's threads put the groups in the hash table) but callers must not rely on it: Spark
@@ -47,8 +48,19 @@ import java.util.List;
  * valueSet) by their valueSet. {@code MIN}/{@code MAX} of STRING (Spark's UTF8String byte order) and
  * DECIMAL128 select the row of the extreme value the same way (see {@link AggSelect}).
  *
+ * <p>Decimal sums are exact, as Spark's decimal {@code Sum} and {@code Average} buffers need them:
+ * {@code SUM_DECIMAL} (argument: the result precision P, 1..38) of DECIMAL64/DECIMAL128 values of scale s
+ * is decimal(P, s) (DECIMAL64 when P <= 18), the exact sum of the group's non-null values, 0 for a group
+ * without any (Spark's buffer starts at 0 and tracks emptiness apart: {@code NONE_VALID}), and null when
+ * |sum| >= 10^P (Spark's non-ANSI overflow). {@code SUM_DECIMAL_MERGE} adds partial sums the same way,
+ * except that a group with a null partial (an overflowed one) is null. {@code NONE_VALID} and {@code
+ * ANY_VALID} (BOOL8, never null, any value type) tell whether the group has no / some non-null value:
+ * Sum's {@code isEmpty} and First's {@code valueSet}. {@link DecimalAverage} turns merged decimal sums
+ * and counts into Spark's AVG.
+ *
  * <p>Merging partial results is another aggregation over them: SUM of partial COUNTs and SUMs, MIN of
- * MINs, MAX of MAXes; null partials are ignored as Spark's merge expressions ignore them.
+ * MINs, MAX of MAXes, SUM_DECIMAL_MERGE of SUM_DECIMALs; null partials are ignored as Spark's merge
+ * expressions ignore them, except by SUM_DECIMAL_MERGE.
  *
  * <p>Floating-point sums are added with atomics in an order the GPU picks, so their last bits may
  * differ from run to run and from Spark's sequential order (Spark's own float sums depend on its
@@ -79,7 +91,20 @@ public final class HashAggregate {
         FIRST_NON_NULL,
         LAST_NON_NULL,
         FIRST_WHERE,
-        LAST_WHERE
+        LAST_WHERE,
+        /** Exact decimal sum, 0 when empty, null on overflow; argument: the result precision. */
+        SUM_DECIMAL,
+        /** SUM_DECIMAL of partial sums, null when any partial is null; argument: the result precision. */
+        SUM_DECIMAL_MERGE,
+        /** BOOL8: the group has no non-null value. */
+        NONE_VALID,
+        /** BOOL8: the group has a non-null value. */
+        ANY_VALID;
+
+        /** Whether the kind takes an argument (SUM_DECIMAL kinds: the result precision, 1..38). */
+        public boolean takesPrecision() {
+            return this == SUM_DECIMAL || this == SUM_DECIMAL_MERGE;
+        }
     }
 
     /**
@@ -98,7 +123,12 @@ public final class HashAggregate {
                 throw new IllegalArgumentException(kind + " needs the index of its BOOL8 condition column (>= 0) "
                         + "as its argument, not " + argument);
             }
-            if (!conditional && argument != -1) {
+            if (kind.takesPrecision()) {
+                if (argument < 1 || argument > DType.MAX_DECIMAL128_PRECISION) {
+                    throw new IllegalArgumentException(kind + " needs the result precision as its argument, 1.."
+                            + DType.MAX_DECIMAL128_PRECISION + ", not " + argument);
+                }
+            } else if (!conditional && argument != -1) {
                 throw new IllegalArgumentException(kind + " takes no argument (-1), not " + argument);
             }
         }
@@ -127,6 +157,24 @@ public final class HashAggregate {
         public static Aggregation max(int column) {
             return new Aggregation(Kind.MAX, column);
         }
+
+        /** SUM_DECIMAL with result precision {@code precision}. */
+        public static Aggregation sumDecimal(int column, int precision) {
+            return new Aggregation(Kind.SUM_DECIMAL, column, precision);
+        }
+
+        /** SUM_DECIMAL_MERGE with result precision {@code precision}. */
+        public static Aggregation sumDecimalMerge(int column, int precision) {
+            return new Aggregation(Kind.SUM_DECIMAL_MERGE, column, precision);
+        }
+
+        public static Aggregation noneValid(int column) {
+            return new Aggregation(Kind.NONE_VALID, column);
+        }
+
+        public static Aggregation anyValid(int column) {
+            return new Aggregation(Kind.ANY_VALID, column);
+        }
     }
 
     /**
@@ -146,18 +194,37 @@ public final class HashAggregate {
     }
 
     /** The type of an aggregation's result over a value of {@code input} type (null for COUNT_ALL). */
+    public static DType resultType(Aggregation aggregation, DType input) {
+        requireNonNull(aggregation, "aggregation is null");
+        if (aggregation.kind().takesPrecision()) {
+            return HashAggDecimals.resultType(aggregation, input);
+        }
+        return resultType(aggregation.kind(), input);
+    }
+
+    /**
+     * The type of a result of {@code kind}, which takes no argument, over a value of {@code input} type
+     * (null for COUNT_ALL).
+     */
     public static DType resultType(Kind kind, DType input) {
         requireNonNull(kind, "kind is null");
+        if (kind.takesPrecision()) {
+            throw new IllegalArgumentException(kind + "'s result type depends on its precision argument: use "
+                    + "resultType(Aggregation, DType)");
+        }
         if (kind == Kind.COUNT_ALL || kind == Kind.COUNT) {
             return DType.INT64;
         }
         requireNonNull(input, "input is null");
+        if (kind == Kind.NONE_VALID || kind == Kind.ANY_VALID) {
+            return DType.BOOL8;
+        }
         if (kind == Kind.SUM) {
             return switch (input.id()) {
                 case INT8, INT16, INT32, INT64 -> DType.INT64;
                 case FLOAT32, FLOAT64 -> DType.FLOAT64;
                 default -> throw new IllegalArgumentException("SUM of " + input + " is not supported on the GPU; "
-                        + "supported: INT8, INT16, INT32, INT64, FLOAT32, FLOAT64");
+                        + "supported: INT8, INT16, INT32, INT64, FLOAT32, FLOAT64 (decimals: use SUM_DECIMAL)");
             };
         }
         if (HashAggUpdates.selectRule(kind, input) != null) {
@@ -197,7 +264,7 @@ public final class HashAggregate {
                 throw new IllegalArgumentException(agg + " refers to value column " + agg.column() + " but there are "
                         + valueColumns.size());
             }
-            resultType(agg.kind(), agg.column() < 0 ? null : valueColumns.get(agg.column()).type());
+            resultType(agg, agg.column() < 0 ? null : valueColumns.get(agg.column()).type());
             HashAggUpdates.condition(agg, valueColumns);
         }
         List<Column> out = new ArrayList<>();
@@ -216,8 +283,11 @@ public final class HashAggregate {
             }
             for (Aggregation agg : aggs) {
                 Column value = agg.column() < 0 ? null : valueColumns.get(agg.column());
-                out.add(HashAggUpdates.aggregate(device, agg.kind(), value, HashAggUpdates.condition(agg, valueColumns),
-                        rowSlot.address(), n, table.capacity(), groupSlots.data().address(), groups, stream));
+                out.add(agg.kind().takesPrecision()
+                        ? HashAggDecimals.aggregate(device, agg, value, rowSlot.address(), n, table.capacity(),
+                                groupSlots.data().address(), groups, stream)
+                        : HashAggUpdates.aggregate(device, agg.kind(), value, HashAggUpdates.condition(agg, valueColumns),
+                                rowSlot.address(), n, table.capacity(), groupSlots.data().address(), groups, stream));
             }
             Table result = Table.of(groups, out);
             return new Result(result, table.capacity(), table.builds());
@@ -268,29 +338,34 @@ public final class HashAggregate {
     }
 
     private static int keyKind(DType type) {
-        return switch (suffix(type, "grouping keys")) {
-            case "bool8" -> HashAggKernels.KIND_BOOL8;
-            case "i8" -> HashAggKernels.KIND_I8;
-            case "i16" -> HashAggKernels.KIND_I16;
-            case "i32" -> HashAggKernels.KIND_I32;
-            case "i64" -> HashAggKernels.KIND_I64;
-            case "f32" -> HashAggKernels.KIND_F32;
-            default -> HashAggKernels.KIND_F64;
+        return switch (type.id()) {
+            case BOOL8 -> HashAggKernels.KIND_BOOL8;
+            case INT8 -> HashAggKernels.KIND_I8;
+            case INT16 -> HashAggKernels.KIND_I16;
+            case INT32, DATE32 -> HashAggKernels.KIND_I32;
+            case INT64, TIMESTAMP_US, DECIMAL64 -> HashAggKernels.KIND_I64;
+            case FLOAT32 -> HashAggKernels.KIND_F32;
+            case FLOAT64 -> HashAggKernels.KIND_F64;
+            case DECIMAL128 -> HashAggKernels.KIND_DEC128;
+            case STRING -> HashAggKernels.KIND_STRING;
         };
     }
 
-    /** Three int64 words per key column: kind, data address, validity address. */
+    /** Four int64 words per key column: kind, data address (STRING: offsets), validity, aux (STRING: bytes). */
     private static DeviceBuffer uploadDescriptor(Device device, List<Column> keys, Stream stream) {
-        long bytes = Math.max(8, keys.size() * 24L);
+        int words = HashAggKernels.KEY_WORDS * 8;
+        long bytes = Math.max(8, keys.size() * (long) words);
         DeviceBuffer buffer = device.allocate(bytes, stream);
         try (PinnedBuffer host = device.allocatePinned(bytes)) {
             ByteBuffer view = host.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
             view.putLong(0, 0);
             for (int k = 0; k < keys.size(); k++) {
                 Column key = keys.get(k);
-                view.putLong(k * 24, keyKind(key.type()));
-                view.putLong(k * 24 + 8, key.dataAddress());
-                view.putLong(k * 24 + 16, key.validityAddress());
+                boolean string = key.type().id() == DType.TypeId.STRING;
+                view.putLong(k * words, keyKind(key.type()));
+                view.putLong(k * words + 8, string ? key.offsetsAddress() : key.dataAddress());
+                view.putLong(k * words + 16, key.validityAddress());
+                view.putLong(k * words + 24, string ? key.dataAddress() : 0);
             }
             device.copyHostToDevice(host.address(), buffer.address(), bytes, stream);
             // The pinned buffer is freed when this returns: the copy must be done by then.
@@ -313,6 +388,9 @@ public final class HashAggregate {
     }
 
     private static Column gatherKey(Device device, Column key, Compaction.Selected firstRows, Stream stream) {
+        if (key.type().id() == DType.TypeId.STRING) {
+            return Strings.gather(device, key, firstRows.indices(), firstRows.count(), stream);
+        }
         int width = key.type().sizeInBytes();
         Gather.Gathered g = Gather.gather(device, key.data(), key.validity(), key.rowCount(), width,
                 firstRows.indices(), Gather.MapType.INT32, firstRows.count(), stream);

@@ -29,6 +29,7 @@ public final class ConformanceCases {
         all.addAll(StringFloatConformance.cases());
         all.addAll(HashAggConformance.cases());
         all.addAll(AggSelectConformance.cases());
+        all.addAll(HashAggDecConformance.cases());
         return all;
     }
 }

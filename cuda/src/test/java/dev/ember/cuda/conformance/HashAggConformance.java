@@ -1,19 +1,24 @@
 package dev.ember.cuda.conformance;
 
 import dev.ember.cuda.Device;
+import dev.ember.cuda.DeviceArrays;
 import dev.ember.cuda.column.Column;
 import dev.ember.cuda.column.DType;
 import dev.ember.cuda.kernel.HashAggKernels;
 import dev.ember.cuda.ops.HashAggregate;
 import dev.ember.cuda.ops.HashAggregate.Aggregation;
+import dev.ember.cuda.testing.DeviceStrings;
 import dev.ember.cuda.testing.HostValues;
 import dev.ember.cuda.testing.RandomData;
+import dev.ember.cuda.testing.RandomDecimals;
+import dev.ember.cuda.testing.RandomStrings;
 import dev.ember.cuda.memory.Closeables;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Conformance cases for {@code hashagg.cu}: whole aggregations, compared on their results (groups in
@@ -29,7 +34,7 @@ final class HashAggConformance {
     private HashAggConformance() {}
 
     static List<ConformanceCase> cases() {
-        return List.of(everyAggregation(), growingTable());
+        return List.of(everyAggregation(), growingTable(), stringAndDecimal128Keys());
     }
 
     private static ConformanceCase everyAggregation() {
@@ -87,6 +92,41 @@ final class HashAggConformance {
                 });
     }
 
+    private static ConformanceCase stringAndDecimal128Keys() {
+        return new LambdaCase("hash aggregate string+decimal128+string keys, validity flags",
+                Set.of(HashAggKernels.INSERT, HashAggKernels.MARK_FIRST, HashAggKernels.COUNT,
+                        HashAggKernels.EMIT_ANY_VALID, HashAggKernels.EMIT_NONE_VALID, HashAggKernels.sum("i64"),
+                        HashAggKernels.emit("i64")),
+                (device, seed, n) -> {
+                    Random r = new Random(seed);
+                    // Few distinct values per key column so that rows share groups.
+                    byte[][] pool = RandomStrings.utf8(r, 40, 0.05, 30);
+                    pool[0] = "a shared prefix that is longer than one 64-bit word, then: x".getBytes();
+                    pool[1] = "a shared prefix that is longer than one 64-bit word, then: y".getBytes();
+                    byte[][] strings = new byte[n][];
+                    byte[][] small = new byte[n][];
+                    long[] decimals = new long[2 * n];
+                    long[] decimalPool = RandomDecimals.words(r, 12);
+                    for (int i = 0; i < n; i++) {
+                        strings[i] = pool[r.nextInt(pool.length)];
+                        small[i] = r.nextInt(8) == 0 ? null : new byte[r.nextInt(3)];
+                        int d = r.nextInt(12);
+                        decimals[2 * i] = decimalPool[2 * d];
+                        decimals[2 * i + 1] = decimalPool[2 * d + 1];
+                    }
+                    HostValues dec = HostValues.longs(DType.decimal128(38, 4), decimals, RandomData.validity(r, n, 0.1));
+                    List<Function<Device, Column>> keys = List.of(d -> DeviceStrings.column(d, strings), dec::upload,
+                            d -> DeviceStrings.column(d, small));
+                    byte[][] stringValues = RandomStrings.utf8(r, n, 0.5, 4);
+                    HostValues longs = HostValues.longs(DType.INT64, RandomData.longs(r, n), RandomData.validity(r, n, 0.7));
+                    List<Function<Device, Column>> values = List.of(d -> DeviceStrings.column(d, stringValues),
+                            longs::upload);
+                    return runColumns(device, keys, values, List.of(Aggregation.countAll(), Aggregation.count(0),
+                            Aggregation.anyValid(0), Aggregation.noneValid(0), Aggregation.anyValid(1),
+                            Aggregation.noneValid(1), Aggregation.sum(1)), 4);
+                });
+    }
+
     /** Random values per {@link #VALUE_TYPES}, 20% null; floats are exact-sum multiples of 0.5. */
     static List<HostValues> values(Random r, int n) {
         List<HostValues> values = new ArrayList<>();
@@ -139,15 +179,33 @@ final class HashAggConformance {
     /** The result's columns as data and validity bytes. */
     private static List<byte[]> run(Device device, List<HostValues> keys, List<HostValues> values,
             List<Aggregation> aggs, long expectedGroups) {
+        List<Function<Device, Column>> keyUploads = new ArrayList<>();
+        List<Function<Device, Column>> valueUploads = new ArrayList<>();
+        keys.forEach(k -> keyUploads.add(k::upload));
+        values.forEach(v -> valueUploads.add(v::upload));
+        return runColumns(device, keyUploads, valueUploads, aggs, expectedGroups);
+    }
+
+    /** The result's columns as bytes: fixed width data and validity; STRING offsets, bytes and validity. */
+    static List<byte[]> runColumns(Device device, List<Function<Device, Column>> keys,
+            List<Function<Device, Column>> values, List<Aggregation> aggs, long expectedGroups) {
         List<Column> keyColumns = new ArrayList<>();
         List<Column> valueColumns = new ArrayList<>();
         try {
-            keys.forEach(k -> keyColumns.add(k.upload(device)));
-            values.forEach(v -> valueColumns.add(v.upload(device)));
+            keys.forEach(k -> keyColumns.add(k.apply(device)));
+            values.forEach(v -> valueColumns.add(v.apply(device)));
             try (HashAggregate.Result result = HashAggregate.aggregate(device, keyColumns, valueColumns, aggs,
                     expectedGroups, device.defaultStream())) {
                 List<byte[]> out = new ArrayList<>();
                 for (Column c : result.table().columns()) {
+                    if (c.type().id() == DType.TypeId.STRING) {
+                        int rows = Math.toIntExact(c.rowCount());
+                        out.add(DeviceArrays.downloadBytes(c.offsets(), 0, (rows + 1) * 4));
+                        out.add(DeviceArrays.downloadBytes(c.data(), 0, Math.toIntExact(c.dataBytes())));
+                        out.add(c.hasValidity() ? DeviceArrays.downloadBytes(c.validity(), 0, (rows + 63) / 64 * 8)
+                                : new byte[0]);
+                        continue;
+                    }
                     HostValues host = HostValues.download(c);
                     out.add(host.data());
                     out.add(host.validity() == null ? new byte[0] : host.validity());

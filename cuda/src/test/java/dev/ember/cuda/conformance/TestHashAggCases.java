@@ -12,13 +12,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The hash aggregation conformance cases run on the emulated device at every size except the largest
+ * The hash aggregation conformance cases (hashagg and hashaggdec) run on the emulated device at every size except the largest
  * (kept out of CI for time; the GPU run covers it) and depend only on their seed.
  */
 class TestHashAggCases {
     static Stream<Arguments> cases() {
         List<Arguments> args = new ArrayList<>();
-        for (ConformanceCase c : HashAggConformance.cases()) {
+        List<ConformanceCase> all = new ArrayList<>(HashAggConformance.cases());
+        all.addAll(HashAggDecConformance.cases());
+        for (ConformanceCase c : all) {
             for (int n : ConformanceCases.SIZES) {
                 if (n <= 100_000) {
                     args.add(Arguments.of(c.name(), n, c));

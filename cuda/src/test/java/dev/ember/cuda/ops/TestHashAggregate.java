@@ -98,6 +98,7 @@ class TestHashAggregate {
                     case MIN, MAX -> VALUE_TYPES.get(agg.column());
                     case FIRST, LAST, FIRST_NON_NULL, LAST_NON_NULL, FIRST_WHERE, LAST_WHERE ->
                             VALUE_TYPES.get(agg.column());
+                    default -> throw new AssertionError(agg + " is not one of everyAggregation()'s kinds");
                 };
                 assertThat(result.table().column(1 + a).type()).as("%s", agg).isEqualTo(expected);
             }
