@@ -130,13 +130,13 @@ class TestHashAggregate {
                 .hasSize(11);
         GpuDiff.Run thousand = check(diff, "SELECT k1000, count(*), sum(id), max(i8) FROM g GROUP BY k1000");
         assertThat(thousand.rows()).hasSize(1000);
-        // One batch per partition: the partial stage merges the many scan batches of each partition, the
-        // final stage (first in the plan, above the shuffle) outputs one batch per shuffle partition.
+        // The partial stage merges the many scan batches of each partition; the final stage (first in the
+        // plan, above the shuffle) outputs its 250 or so rows per shuffle partition in 4k batches, two each.
         List<SparkPlan> aggregates = thousand.operators().stream()
                 .filter(o -> o.nodeName().equals("GpuHashAggregate")).toList();
         long scanBatches = metric(thousand, "GpuLocalTableScan", "numOutputBatches");
         assertThat(aggregates.get(0).metrics().get("numOutputRows").get().value()).isEqualTo(1000);
-        assertThat(aggregates.get(0).metrics().get("numOutputBatches").get().value()).isBetween(1L, 4L);
+        assertThat(aggregates.get(0).metrics().get("numOutputBatches").get().value()).isBetween(5L, 12L);
         assertThat(aggregates.get(1).metrics().get("numOutputBatches").get().value())
                 .isLessThan(scanBatches).isPositive();
     }
@@ -221,8 +221,6 @@ class TestHashAggregate {
         GpuDiff diff = GpuDiff.of(spark).adaptive(adaptive)
                 .conf("spark.sql.optimizer.excludedRules",
                         "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation");
-        diff.assertFallback(s -> s.sql("SELECT k10, count(DISTINCT i32) FROM g GROUP BY k10"), "HashAggregateExec",
-                "DISTINCT");
         diff.assertFallback(s -> s.sql("SELECT k10, sum(dec10) FROM g GROUP BY k10"), "HashAggregateExec",
                 "sum of decimals");
         diff.assertFallback(s -> s.sql("SELECT s, count(*) FROM g GROUP BY s"), "HashAggregateExec",
@@ -230,7 +228,7 @@ class TestHashAggregate {
         diff.assertFallback(s -> s.sql("SELECT k10, first(i32) FROM g GROUP BY k10"), "HashAggregateExec",
                 "aggregate function first");
         diff.assertFallback(s -> s.sql("SELECT k10, min(s) FROM g GROUP BY k10"), "SortAggregateExec",
-                "no GPU implementation of SortAggregateExec");
+                "min of type string");
         diff.conf("spark.sql.ansi.enabled", "true").assertFallback(s -> s.sql("SELECT k10, sum(i8) FROM g "
                 + "GROUP BY k10"), "HashAggregateExec", "evaluation mode ANSI");
         diff.conf("spark.ember.sql.exec.HashAggregateExec", "false").conf("spark.sql.ansi.enabled", "false")

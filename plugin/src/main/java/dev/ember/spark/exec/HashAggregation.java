@@ -28,12 +28,22 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  * columns and aggregated ({@link HashAggregate}) into a buffer table; the buffer tables are
  * concatenated and aggregated again with the merge kinds (every {@value #MERGE_EVERY} tables, so
  * memory stays bounded by the groups, not the input); the one buffer table left becomes the output
- * batch through the plan's output expressions. A global aggregate (no keys) over no rows outputs one
- * row made from Spark's initial buffer values, as Spark does; a grouped one outputs nothing.
+ * through the plan's output expressions, handed out in slices of about the target batch size. A
+ * global aggregate (no keys) over no rows outputs one row made from Spark's initial buffer values, as
+ * Spark does; a grouped one outputs nothing.
+ *
+ * <p>The hash table of a batch's first pass is sized for the groups the previous batch of the
+ * partition had: batches of one partition tend to hold alike data, a wrong guess costs at most one
+ * rebuild (more groups) or an oversized table (fewer; at most twice the previous groups' slots), and
+ * the kernels never size it past twice the batch's rows. The first batch has no predecessor and
+ * expects {@value #FIRST_BATCH_GROUPS} groups. Merges expect every concatenated row to be a group, so
+ * they never rebuild.
  */
 final class HashAggregation {
     /** How many buffer tables accumulate before they are merged into one. */
     static final int MERGE_EVERY = 8;
+    /** The groups the first batch of a partition is expected to have. */
+    static final long FIRST_BATCH_GROUPS = 1024;
 
     private final HashAggregatePlan plan;
     private final ExprPrograms.Projection inputProjection;
@@ -43,12 +53,19 @@ final class HashAggregation {
     private final ExprPrograms.Compiled initialProgram;
     private final Device device;
     private final Stream stream;
+    private final long targetBatchBytes;
+    private final StructType outputSchema;
+    /** The groups of the previous batch's first pass (of this partition). */
+    private long expectedGroups = FIRST_BATCH_GROUPS;
 
     /** One projection of the output path: expressions over a table's columns into a new table. */
     private record Stage(ExprPrograms.Projection projection, ExprPrograms.Compiled program, StructType schema) {}
 
-    HashAggregation(HashAggregatePlan plan, List<Attribute> childOutput, StructType outputSchema) {
+    HashAggregation(HashAggregatePlan plan, List<Attribute> childOutput, StructType outputSchema,
+            long targetBatchBytes) {
         this.plan = requireNonNull(plan, "plan is null");
+        this.targetBatchBytes = targetBatchBytes;
+        this.outputSchema = requireNonNull(outputSchema, "outputSchema is null");
         this.device = EmberRuntime.get().device();
         this.stream = device.defaultStream();
         this.inputProjection = HashAggregatePlan.split(plan.inputs(), childOutput);
@@ -87,22 +104,24 @@ final class HashAggregation {
         return schema;
     }
 
-    /** The partition's output: at most one batch. */
+    /** The partition's output: the aggregated rows in batches of about the target size. */
     Iterator<ColumnarBatch> run(Iterator<ColumnarBatch> input, OpMetrics metrics) {
         return new Iterator<>() {
-            private ColumnarBatch next;
-            private boolean done;
+            private boolean aggregated;
+            /** The output not handed out yet, from row {@code offset}; closed here or at the task's end. */
+            private Pending pending;
 
             @Override
             public boolean hasNext() {
-                if (!done) {
-                    done = true;
-                    next = aggregateAll(input, metrics);
-                    if (next != null) {
-                        metrics.outputBatch(next.numRows());
+                if (!aggregated) {
+                    aggregated = true;
+                    ColumnarBatch all = aggregateAll(input, metrics);
+                    if (all != null) {
+                        pending = new Pending(all);
+                        DeviceBatchIterators.closeAtTaskEnd(pending);
                     }
                 }
-                return next != null;
+                return pending != null && !pending.isDone();
             }
 
             @Override
@@ -110,11 +129,63 @@ final class HashAggregation {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                ColumnarBatch out = next;
-                next = null;
+                ColumnarBatch out = metrics.timeGpu(() -> pending.next(targetBatchBytes));
+                metrics.outputBatch(out.numRows());
                 return out;
             }
         };
+    }
+
+    /**
+     * The whole output of a partition, handed out in slices: the first call decides the rows per slice
+     * from the batch's device bytes, so every slice is about {@code targetBatchBytes} (at least one
+     * row). An output within the target is handed out as it is.
+     */
+    private final class Pending implements AutoCloseable {
+        private ColumnarBatch batch;
+        private long offset;
+        private long rowsPerSlice;
+
+        Pending(ColumnarBatch batch) {
+            this.batch = batch;
+        }
+
+        boolean isDone() {
+            return batch == null;
+        }
+
+        ColumnarBatch next(long targetBytes) {
+            long rows = batch.numRows();
+            if (offset == 0) {
+                long bytes = Math.max(1, GpuColumnVector.deviceBytes(batch));
+                rowsPerSlice = bytes <= targetBytes ? rows
+                        : Math.max(1, (long) ((double) targetBytes / bytes * rows));
+                if (rowsPerSlice >= rows) {
+                    ColumnarBatch out = batch;
+                    batch = null;
+                    return out;
+                }
+            }
+            long count = Math.min(rowsPerSlice, rows - offset);
+            ColumnarBatch out;
+            try (Table table = GpuColumnVector.toTable(batch)) {
+                out = GpuColumnVector.toBatch(DeviceTables.slice(device, table, offset, count, stream),
+                        outputSchema);
+            }
+            offset += count;
+            if (offset == rows) {
+                close();
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            if (batch != null) {
+                batch.close();
+                batch = null;
+            }
+        }
     }
 
     private ColumnarBatch aggregateAll(Iterator<ColumnarBatch> input, OpMetrics metrics) {
@@ -155,7 +226,9 @@ final class HashAggregation {
             for (HashAggregatePlan.Buffer b : plan.buffers()) {
                 aggregations.add(new HashAggregate.Aggregation(b.first(), b.value()));
             }
-            return aggregate(in, aggregations, 1024);
+            Table buffers = aggregate(in, aggregations, expectedGroups);
+            expectedGroups = Math.max(1, buffers.rowCount());
+            return buffers;
         }
     }
 

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.SortOrder;
+import org.apache.spark.sql.execution.SortExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
@@ -17,8 +19,10 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * A Spark plan wrapped for planning (spark-rapids' wrap → tag → convert): each operator with its rule
  * (if any), its evaluated expressions and EVERY reason it cannot run on the GPU. Tagging happens in
- * two passes: {@link #tag} collects each operator's own reasons; {@link #tagNeighbours} then keeps
- * cheap operators whose neighbours all stay on the CPU off the GPU ({@code @}).
+ * three passes: {@link #tag} collects each operator's own reasons; {@link #tagOrdering} keeps
+ * operators whose GPU version has no output ordering on the CPU where an operator above relies on
+ * theirs; {@link #tagNeighbours} then keeps cheap operators whose neighbours all stay on the CPU off
+ * the GPU ({@code @}).
  */
 public final class ExecMeta {
     private final SparkPlan plan;
@@ -87,7 +91,34 @@ public final class ExecMeta {
     }
 
     /**
-     * Second pass: a cheap operator ({@link ExecRule#needsGpuNeighbour}) that could run, but whose parent
+     * Second pass, from the root down: an operator whose GPU version ignores orderings ({@link
+     * ExecRule#ignoresOrdering}) stays on the CPU when an operator above relies on its output ordering
+     * (Spark then planned no sort in between). An operator uses its child's ordering when it requires
+     * one of it, or when it has an ordering of its own (which may come from the child) that is used
+     * further up; a sort makes its own, and an operator that moves to the GPU ignoring orderings uses
+     * none.
+     *
+     * @param orderingUsedAbove whether an operator above relies on this operator's output ordering
+     */
+    public void tagOrdering(boolean orderingUsedAbove) {
+        boolean ignoresOrdering = rule != null && rule.ignoresOrdering();
+        if (ignoresOrdering && orderingUsedAbove && canRunOnGpu() && !plan.outputOrdering().isEmpty()) {
+            reasons.add("an operator above relies on its output ordering " + plan.outputOrdering().mkString("[", ", ",
+                    "]") + ", which its GPU version does not produce");
+        }
+        boolean replacedWithoutOrdering = ignoresOrdering && canRunOnGpu();
+        List<scala.collection.immutable.Seq<SortOrder>> required =
+                CollectionConverters.asJava(plan.requiredChildOrdering());
+        boolean passesOrdering = orderingUsedAbove && !replacedWithoutOrdering && !(plan instanceof SortExec)
+                && !plan.outputOrdering().isEmpty();
+        for (int i = 0; i < children.size(); i++) {
+            boolean requires = !replacedWithoutOrdering && i < required.size() && !required.get(i).isEmpty();
+            children.get(i).tagOrdering(passesOrdering || requires);
+        }
+    }
+
+    /**
+     * Third pass: a cheap operator ({@link ExecRule#needsGpuNeighbour}) that could run, but whose parent
      * and children all stay on the CPU, stays there too. Where the query-stage preparation rule already
      * decided this for the whole query, its decision is reused.
      *

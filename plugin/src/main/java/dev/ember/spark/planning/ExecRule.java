@@ -38,10 +38,11 @@ public final class ExecRule<P extends SparkPlan> {
     private final Tagger<P> tagger;
     private final Converter<P> converter;
     private final boolean needsGpuNeighbour;
+    private final boolean ignoresOrdering;
     private final ConfEntry<Boolean> confEntry;
 
     private ExecRule(Class<P> planClass, String doc, TypeSig types, Function<P, List<Expression>> evaluated,
-            Tagger<P> tagger, Converter<P> converter, boolean needsGpuNeighbour) {
+            Tagger<P> tagger, Converter<P> converter, boolean needsGpuNeighbour, boolean ignoresOrdering) {
         this.planClass = requireNonNull(planClass, "planClass is null");
         this.doc = requireNonNull(doc, "doc is null");
         this.types = requireNonNull(types, "types is null");
@@ -49,6 +50,7 @@ public final class ExecRule<P extends SparkPlan> {
         this.tagger = tagger;
         this.converter = requireNonNull(converter, "converter is null");
         this.needsGpuNeighbour = needsGpuNeighbour;
+        this.ignoresOrdering = ignoresOrdering;
         this.confEntry = ConfEntry.bool("spark.ember.sql.exec." + name(), true, false,
                 "Enables " + name() + " on the GPU: " + doc);
     }
@@ -56,18 +58,19 @@ public final class ExecRule<P extends SparkPlan> {
     /** A rule converting {@code planClass} with {@code converter}; it evaluates no expressions. */
     public static <P extends SparkPlan> ExecRule<P> of(Class<P> planClass, String doc, TypeSig types,
             Converter<P> converter) {
-        return new ExecRule<>(planClass, doc, types, p -> List.of(), null, converter, false);
+        return new ExecRule<>(planClass, doc, types, p -> List.of(), null, converter, false, false);
     }
 
     /** This rule, evaluating the expressions {@code evaluated} returns (each must run on the GPU). */
     public ExecRule<P> evaluating(Function<P, List<Expression>> evaluated) {
-        return new ExecRule<>(planClass, doc, types, evaluated, tagger, converter, needsGpuNeighbour);
+        return new ExecRule<>(planClass, doc, types, evaluated, tagger, converter, needsGpuNeighbour,
+                ignoresOrdering);
     }
 
     /** This rule with an extra check. */
     public ExecRule<P> withTagger(Tagger<P> tagger) {
         return new ExecRule<>(planClass, doc, types, evaluated, requireNonNull(tagger, "tagger is null"), converter,
-                needsGpuNeighbour);
+                needsGpuNeighbour, ignoresOrdering);
     }
 
     /**
@@ -75,7 +78,16 @@ public final class ExecRule<P extends SparkPlan> {
      * child or its parent does.
      */
     public ExecRule<P> onlyNextToGpuOperators() {
-        return new ExecRule<>(planClass, doc, types, evaluated, tagger, converter, true);
+        return new ExecRule<>(planClass, doc, types, evaluated, tagger, converter, true, ignoresOrdering);
+    }
+
+    /**
+     * This rule for an operator whose GPU version neither needs its input ordered nor produces the CPU
+     * operator's output ordering: it stays on the CPU where an operator above relies on that ordering
+     * (Spark planned no sort there), and when it moves to the GPU its children's orderings are unused.
+     */
+    public ExecRule<P> ignoringOrdering() {
+        return new ExecRule<>(planClass, doc, types, evaluated, tagger, converter, needsGpuNeighbour, true);
     }
 
     public Class<P> planClass() {
@@ -101,6 +113,10 @@ public final class ExecRule<P extends SparkPlan> {
 
     public boolean needsGpuNeighbour() {
         return needsGpuNeighbour;
+    }
+
+    public boolean ignoresOrdering() {
+        return ignoresOrdering;
     }
 
     List<Expression> evaluatedExpressions(SparkPlan plan) {

@@ -51,7 +51,9 @@ public final class ExecRules {
                     .onlyNextToGpuOperators(),
             FilterProjectRules.filter(),
             FilterProjectRules.project(),
-            AggregateRules.hashAggregate());
+            AggregateRules.hashAggregate(),
+            AggregateRules.sortAggregate(),
+            AggregateRules.objectHashAggregate());
 
     private ExecRules() {}
 

@@ -52,10 +52,14 @@ public final class Overrides extends Rule<SparkPlan> {
         return new PlanningContext(conf, deviceProblem);
     }
 
-    /** Wraps and tags {@code plan} (both passes); the root's parent is taken to be on the CPU. */
+    /**
+     * Wraps and tags {@code plan} (all passes); the root's parent is taken to be on the CPU and not to
+     * use the root's ordering.
+     */
     static ExecMeta tag(SparkPlan plan, PlanningContext context) {
         ExecMeta meta = ExecMeta.wrap(plan);
         meta.tag(context);
+        meta.tagOrdering(false);
         meta.tagNeighbours(false);
         return meta;
     }

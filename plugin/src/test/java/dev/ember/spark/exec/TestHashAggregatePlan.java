@@ -11,8 +11,11 @@ import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.Cast;
 import org.apache.spark.sql.catalyst.expressions.Coalesce;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.GreaterThan;
+import org.apache.spark.sql.catalyst.expressions.If;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.Or;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateFunction;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateMode;
@@ -111,11 +114,90 @@ class TestHashAggregatePlan {
         assertThat(inputs).containsExactly(K, sum.inputAggBufferAttributes().head());
     }
 
+    /** Spark's third stage of a DISTINCT aggregate: merges sum(w)'s partial buffers, counts the distinct d. */
+    @Test
+    void distinctStagesMixPartialMergeAndPartial() {
+        Sum sum = new Sum(I);
+        Count count = new Count(seq(List.of(F)));
+        AggregateExpression merge = agg(sum, PartialMerge$.MODULE$, false);
+        AggregateExpression distinct = agg(count, Partial$.MODULE$, true);
+        List<NamedExpression> output = new ArrayList<>(List.of(K));
+        output.addAll(CollectionConverters.asJava(sum.inputAggBufferAttributes()));
+        output.addAll(CollectionConverters.asJava(count.inputAggBufferAttributes()));
+        HashAggregatePlan plan = HashAggregatePlan.of(seq(List.of(K)), seq(List.of(merge, distinct)),
+                seq(List.of(merge.resultAttribute(), distinct.resultAttribute())), seq(output));
+        assertThat(plan.mode()).isEqualTo(HashAggregatePlan.Mode.PARTIAL);
+        assertThat(plan.inputs()).containsExactly(K, sum.inputAggBufferAttributes().head(), F);
+        assertThat(plan.buffers()).containsExactly(new HashAggregatePlan.Buffer(Kind.SUM, 0, Kind.SUM),
+                new HashAggregatePlan.Buffer(Kind.COUNT, 1, Kind.SUM));
+
+        // The fourth stage: both functions Final, results out.
+        AggregateExpression finalSum = agg(sum, Final$.MODULE$, false);
+        AggregateExpression finalCount = agg(count, Final$.MODULE$, true);
+        HashAggregatePlan last = HashAggregatePlan.of(seq(List.of(K)), seq(List.of(finalSum, finalCount)),
+                seq(List.of(finalSum.resultAttribute(), finalCount.resultAttribute())),
+                seq(List.<NamedExpression>of(K, finalSum.resultAttribute(), finalCount.resultAttribute())));
+        assertThat(last.mode()).isEqualTo(HashAggregatePlan.Mode.FINAL);
+        assertThat(last.inputs()).containsExactly(K, sum.inputAggBufferAttributes().head(),
+                count.inputAggBufferAttributes().head());
+        assertThat(last.buffers()).containsExactly(new HashAggregatePlan.Buffer(Kind.SUM, 0, Kind.SUM),
+                new HashAggregatePlan.Buffer(Kind.SUM, 1, Kind.SUM));
+    }
+
+    @Test
+    void countOfSeveralColumnsCountsRowsWithoutNulls() {
+        HashAggregatePlan plan = partial(List.of(K), List.of(new Count(seq(List.of(I, F)))));
+        assertThat(plan.buffers()).containsExactly(new HashAggregatePlan.Buffer(Kind.COUNT, 0, Kind.SUM));
+        assertThat(plan.inputs().get(1)).isInstanceOf(If.class);
+        assertThat(((If) plan.inputs().get(1)).predicate()).isInstanceOf(Or.class);
+        AttributeReference notNull = new AttributeReference("nn", DataTypes.IntegerType, false, Metadata.empty(),
+                org.apache.spark.sql.catalyst.expressions.NamedExpression$.MODULE$.newExprId(),
+                CollectionConverters.asScala(List.<String>of()).toSeq());
+        HashAggregatePlan twoNotNull = partial(List.of(K), List.of(new Count(seq(List.of(notNull, notNull)))));
+        assertThat(twoNotNull.buffers()).containsExactly(new HashAggregatePlan.Buffer(Kind.COUNT_ALL, -1, Kind.SUM));
+        HashAggregatePlan oneNullable = partial(List.of(K), List.of(new Count(seq(List.of(notNull, I)))));
+        assertThat(oneNullable.inputs()).containsExactly(K, I);
+    }
+
+    @Test
+    void filtersNullTheValuesOfRowsTheyReject() {
+        Expression filter = new GreaterThan(I, Literal.create(3, DataTypes.IntegerType));
+        AggregateExpression countAll = new AggregateExpression(new Count(seq(List.of(Literal.create(1,
+                DataTypes.IntegerType)))), Partial$.MODULE$, false, Option.apply(filter),
+                org.apache.spark.sql.catalyst.expressions.NamedExpression$.MODULE$.newExprId());
+        AggregateExpression max = new AggregateExpression(new Max(F), Partial$.MODULE$, false, Option.apply(filter),
+                org.apache.spark.sql.catalyst.expressions.NamedExpression$.MODULE$.newExprId());
+        List<NamedExpression> output = new ArrayList<>(List.of(K));
+        output.addAll(CollectionConverters.asJava(countAll.aggregateFunction().inputAggBufferAttributes()));
+        output.addAll(CollectionConverters.asJava(max.aggregateFunction().inputAggBufferAttributes()));
+        HashAggregatePlan plan = HashAggregatePlan.of(seq(List.of(K)), seq(List.of(countAll, max)),
+                seq(List.of(countAll.resultAttribute(), max.resultAttribute())), seq(output));
+        assertThat(plan.buffers()).containsExactly(new HashAggregatePlan.Buffer(Kind.COUNT, 0, Kind.SUM),
+                new HashAggregatePlan.Buffer(Kind.MAX, 1, Kind.MAX));
+        If count = (If) plan.inputs().get(1);
+        assertThat(count.predicate()).isSameAs(filter);
+        assertThat(count.falseValue()).isEqualTo(Literal.create(null, DataTypes.BooleanType));
+        If value = (If) plan.inputs().get(2);
+        assertThat(value.trueValue()).isSameAs(F);
+
+        // Merging modes ignore the filter, as Spark does.
+        AggregateExpression finalMax = new AggregateExpression(max.aggregateFunction(), Final$.MODULE$, false,
+                Option.apply(filter), org.apache.spark.sql.catalyst.expressions.NamedExpression$.MODULE$.newExprId());
+        HashAggregatePlan merged = HashAggregatePlan.of(seq(List.of(K)), seq(List.of(finalMax)),
+                seq(List.of(finalMax.resultAttribute())),
+                seq(List.<NamedExpression>of(K, finalMax.resultAttribute())));
+        assertThat(merged.inputs()).containsExactly(K, max.aggregateFunction().inputAggBufferAttributes().head());
+    }
+
+    @Test
+    void equalValuesAreOneInputColumn() {
+        HashAggregatePlan plan = partial(List.of(K), List.of(new Sum(I), new Max(I), new Count(seq(List.of(I)))));
+        assertThat(plan.inputs()).containsExactly(K, I);
+        assertThat(plan.buffers()).extracting(HashAggregatePlan.Buffer::value).containsExactly(0, 0, 0);
+    }
+
     @Test
     void unsupportedAggregatesNameTheirReason() {
-        assertThat(why(List.of(K), agg(new Sum(I), Partial$.MODULE$, true))).get().asString().contains("DISTINCT");
-        assertThat(why(List.of(K), agg(new Sum(I), PartialMerge$.MODULE$, false))).get().asString()
-                .contains("PartialMerge");
         assertThat(why(List.of(K), agg(new Sum(DEC), Partial$.MODULE$, false))).get().asString()
                 .contains("sum of decimals");
         assertThat(why(List.of(S), agg(new Sum(I), Partial$.MODULE$, false))).get().asString()
