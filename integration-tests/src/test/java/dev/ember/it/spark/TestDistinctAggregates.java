@@ -152,9 +152,9 @@ class TestDistinctAggregates {
                         "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation");
         plain.assertFallback(s -> s.sql("SELECT k, count(DISTINCT v), count(DISTINCT x) FROM dt GROUP BY k"),
                 "ExpandExec", "no GPU implementation of ExpandExec");
-        // With other aggregates the rewrite keeps them as first(..) ignore nulls, which stays on the CPU.
-        plain.assertFallback(s -> s.sql("SELECT k, count(DISTINCT v), count(DISTINCT x), sum(w) FROM dt GROUP BY k"),
-                "HashAggregateExec", "aggregate function first");
+        // With other aggregates the rewrite keeps them as first(..) ignore nulls, on the GPU too.
+        diff.assertGpuAndCpuEqual(s -> s.sql("SELECT k, count(DISTINCT v), count(DISTINCT x), sum(w) FROM dt "
+                + "GROUP BY k"));
         // A DISTINCT aggregate with a FILTER clause is rewritten with Expand too.
         plain.assertFallback(s -> s.sql("SELECT k, count(DISTINCT v) FILTER (WHERE x > 10) FROM dt GROUP BY k"),
                 "ExpandExec", "no GPU implementation of ExpandExec");
@@ -165,10 +165,10 @@ class TestDistinctAggregates {
         GpuDiff plain = GpuDiff.of(spark).adaptive(adaptive)
                 .conf("spark.sql.optimizer.excludedRules",
                         "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation");
-        // The stages grouping by the distinct string stay on the CPU; the later ones count on the GPU.
-        GpuDiff.Run run = plain.assertFallback(s -> s.sql("SELECT k, count(DISTINCT s), sum(x) FROM dt GROUP BY k"),
-                "HashAggregateExec", "grouping key s of type string");
-        assertThat(run.nodeNames()).contains("GpuHashAggregate");
+        // Distinct strings: every stage groups by the string on the GPU.
+        GpuDiff.Run run = diff(spark, adaptive).assertGpuAndCpuEqual(s -> s.sql("SELECT k, count(DISTINCT s), sum(x) "
+                + "FROM dt GROUP BY k"));
+        assertThat(run.nodeNames()).doesNotContain("HashAggregate");
         plain.assertFallback(s -> s.sql("SELECT k, count(DISTINCT v), collect_list(x) FROM dt GROUP BY k"),
                 "ObjectHashAggregateExec", "aggregate function collect_list");
     }

@@ -39,7 +39,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * rewrite its partition filters as they would the CPU scan's.
  */
 public final class GpuFileSourceScanExec extends GpuLeafExecBase {
-    private final HadoopFsRelation relation;
+    // Transient as in Spark's FileSourceScanExec: the relation (its file index) lives on the driver, and
+    // a plan that is serialized with a task (SortExec's generated code references its plan) must not
+    // carry it.
+    private final transient HadoopFsRelation relation;
     private final Seq<Attribute> output;
     private final StructType requiredSchema;
     private final Seq<Expression> partitionFilters;

@@ -36,6 +36,9 @@ import org.apache.spark.sql.catalyst.expressions.aggregate.Sum;
 import org.apache.spark.sql.catalyst.optimizer.NormalizeNaNAndZero;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Decimal;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.Metadata;
 import scala.Option;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
@@ -73,8 +76,8 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 public record HashAggregatePlan(Mode mode, List<Expression> inputs, int keyCount, List<Buffer> buffers,
         List<Attribute> bufferAttributes, List<Expression> partialOutput, List<Expression> evaluated,
-        List<Attribute> resultInput, List<Expression> results, List<Expression> initialValues)
-        implements Serializable {
+        List<Attribute> resultInput, List<Expression> results, List<Expression> initialValues,
+        List<Derived> derived) implements Serializable {
     /** What the operator outputs (see {@link #mode}). */
     public enum Mode {
         PARTIAL, FINAL, COMPLETE
@@ -82,16 +85,33 @@ public record HashAggregatePlan(Mode mode, List<Expression> inputs, int keyCount
 
     /**
      * One buffer attribute: the kernel kind of the first pass over the input ({@code first}, over value
-     * column {@code value} of the inputs, -1 for COUNT_ALL) and the kind merging partial buffers.
+     * column {@code value} of the inputs, -1 for COUNT_ALL, with {@code firstArgument}) and the kind
+     * merging partial buffers (with {@code mergeArgument}); arguments as {@link HashAggregate.Aggregation}
+     * takes them: a precision, a condition column (a value column in the first pass, a buffer when
+     * merging), or -1.
      */
-    public record Buffer(HashAggregate.Kind first, int value, HashAggregate.Kind merge) implements Serializable {}
+    public record Buffer(HashAggregate.Kind first, int value, int firstArgument, HashAggregate.Kind merge,
+            int mergeArgument) implements Serializable {
+        public Buffer(HashAggregate.Kind first, int value, HashAggregate.Kind merge) {
+            this(first, value, -1, merge, -1);
+        }
+    }
+
+    /**
+     * A function result computed by an operation from its buffers (see {@link AggregateFunctions.Result}):
+     * {@code buffer} is the index of the function's first buffer; the result is the column of {@code
+     * attribute}, appended to the buffer table before the results are evaluated.
+     */
+    public record Derived(AggregateFunctions.Result result, int buffer, AttributeReference attribute)
+            implements Serializable {}
 
     /** The key device types the kernels group by. */
     static final Set<DType.TypeId> KERNEL_TYPES = Set.of(DType.TypeId.BOOL8, DType.TypeId.INT8,
             DType.TypeId.INT16, DType.TypeId.INT32, DType.TypeId.INT64, DType.TypeId.FLOAT32, DType.TypeId.FLOAT64,
-            DType.TypeId.DATE32, DType.TypeId.TIMESTAMP_US, DType.TypeId.DECIMAL64);
+            DType.TypeId.DATE32, DType.TypeId.TIMESTAMP_US, DType.TypeId.DECIMAL64, DType.TypeId.DECIMAL128,
+            DType.TypeId.STRING);
     static final String KERNEL_TYPE_NAMES = "boolean, tinyint, smallint, int, bigint, float, double, date, "
-            + "timestamp, decimal(<=18)";
+            + "timestamp, decimal, string";
 
     public HashAggregatePlan {
         requireNonNull(mode, "mode is null");
@@ -103,6 +123,14 @@ public record HashAggregatePlan(Mode mode, List<Expression> inputs, int keyCount
         resultInput = List.copyOf(resultInput);
         results = List.copyOf(results);
         initialValues = List.copyOf(initialValues);
+        derived = List.copyOf(derived);
+    }
+
+    /** The columns the evaluated results are computed over: the buffer table, then the derived results. */
+    public List<Attribute> evaluationInput() {
+        List<Attribute> out = new ArrayList<>(bufferAttributes);
+        derived.forEach(d -> out.add(d.attribute()));
+        return out;
     }
 
     /** Thrown while analysing an aggregate Ember cannot run; the message is the reason. */
@@ -152,6 +180,7 @@ public record HashAggregatePlan(Mode mode, List<Expression> inputs, int keyCount
         List<Expression> partialOutput = new ArrayList<>(groupingAttributes);
         List<Expression> evaluated = new ArrayList<>();
         List<Expression> initialValues = new ArrayList<>();
+        List<Derived> derived = new ArrayList<>();
         for (AggregateExpression agg : aggs) {
             AggregateFunction f = agg.aggregateFunction();
             List<AggregateFunctions.Update> updates = AggregateFunctions.updates(f);
@@ -166,12 +195,22 @@ public record HashAggregatePlan(Mode mode, List<Expression> inputs, int keyCount
             // groups by the distinct columns first), and ignores a filter outside Partial and Complete.
             boolean merges = agg.mode() == PartialMerge$.MODULE$ || agg.mode() == Final$.MODULE$;
             Option<Expression> filter = merges ? Option.empty() : agg.filter();
+            int firstBuffer = buffers.size();
             for (int i = 0; i < updates.size(); i++) {
                 AggregateFunctions.Update u = updates.get(i);
+                // A merge's condition is another buffer of the function: a buffer column when merging
+                // partial tables, the child's column of that buffer when the first pass merges.
+                int mergeArgument = u.mergeCondition() >= 0 ? firstBuffer + u.mergeCondition() : u.mergeArgument();
                 Buffer b;
                 if (merges) {
                     // The partial buffers arrive as the child's columns: the first pass merges them.
-                    b = new Buffer(u.merge(), valueIndex(values, inputAttrs.get(i)), u.merge());
+                    int value = valueIndex(values, inputAttrs.get(i));
+                    int firstArgument = u.mergeCondition() >= 0
+                            ? valueIndex(values, inputAttrs.get(u.mergeCondition())) : u.mergeArgument();
+                    b = new Buffer(u.merge(), value, firstArgument, u.merge(), mergeArgument);
+                } else if (filter.isDefined() && !u.filterable()) {
+                    throw new Unsupported(f.prettyName() + " with an aggregate FILTER clause (" + agg.sql() + ") is "
+                            + "not supported on the GPU");
                 } else if (filter.isDefined()) {
                     // A row whose filter is not true must leave the buffer alone: its value becomes null,
                     // which every kind ignores (counting all rows becomes counting a filter-derived column).
@@ -179,9 +218,10 @@ public record HashAggregatePlan(Mode mode, List<Expression> inputs, int keyCount
                     Expression masked = new If(filter.get(), value, Literal.create(null, value.dataType()));
                     HashAggregate.Kind kind = u.kind() == HashAggregate.Kind.COUNT_ALL ? HashAggregate.Kind.COUNT
                             : u.kind();
-                    b = new Buffer(kind, valueIndex(values, masked), u.merge());
+                    b = new Buffer(kind, valueIndex(values, masked), u.argument(), u.merge(), mergeArgument);
                 } else {
-                    b = new Buffer(u.kind(), u.value() == null ? -1 : valueIndex(values, u.value()), u.merge());
+                    b = new Buffer(u.kind(), u.value() == null ? -1 : valueIndex(values, u.value()), u.argument(),
+                            u.merge(), mergeArgument);
                 }
                 buffers.add(b);
                 Attribute a = attrs.get(i);
@@ -189,7 +229,16 @@ public record HashAggregatePlan(Mode mode, List<Expression> inputs, int keyCount
                 partialOutput.add(u.zeroWhenNull() ? new Coalesce(seq(List.of(a, Literal.create(0.0d,
                         DataTypes.DoubleType)))) : a);
             }
-            evaluated.add(d.evaluateExpression());
+            Optional<AggregateFunctions.Result> result = AggregateFunctions.result(f);
+            boolean outputsResult = agg.mode() == Final$.MODULE$ || agg.mode() == Complete$.MODULE$;
+            if (result.isPresent() && outputsResult) {
+                AttributeReference attribute = new AttributeReference(f.prettyName() + "_result",
+                        result.get().type(), true, Metadata.empty(), NamedExpression.newExprId(), seq(List.of()));
+                derived.add(new Derived(result.get(), firstBuffer, attribute));
+                evaluated.add(attribute);
+            } else {
+                evaluated.add(d.evaluateExpression());
+            }
             initialValues.addAll(CollectionConverters.asJava(d.initialValues()));
         }
         List<Expression> inputs = new ArrayList<>(keys);
@@ -208,7 +257,7 @@ public record HashAggregatePlan(Mode mode, List<Expression> inputs, int keyCount
             throw new Unsupported("a partial aggregate whose output is not its grouping and buffer columns");
         }
         return new HashAggregatePlan(mode, inputs, grouping.size(), buffers, bufferAttributes, partialOutput,
-                evaluated, resultInput, results, initialValues);
+                evaluated, resultInput, results, initialValues, derived);
     }
 
     /** The index of {@code value} among the value inputs, added when no equal expression is there yet. */
@@ -232,7 +281,7 @@ public record HashAggregatePlan(Mode mode, List<Expression> inputs, int keyCount
             out.addAll(results);
         }
         if (keyCount == 0) {
-            initialValues.stream().filter(e -> !isNullLiteral(e)).forEach(out::add);
+            initialValues.stream().filter(e -> !isConstantColumn(e)).forEach(out::add);
         }
         return out;
     }
@@ -267,6 +316,15 @@ public record HashAggregatePlan(Mode mode, List<Expression> inputs, int keyCount
     /** Whether {@code e} is a null constant (an initial value made without the expression engine). */
     public static boolean isNullLiteral(Expression e) {
         return e instanceof Literal l && l.value() == null;
+    }
+
+    /**
+     * Whether {@code e} is an initial value made without the expression engine: a null constant or a
+     * decimal zero (the decimal sums' initial value; programs do not compute decimals).
+     */
+    public static boolean isConstantColumn(Expression e) {
+        return isNullLiteral(e) || e instanceof Literal l && l.dataType() instanceof DecimalType
+                && ((Decimal) l.value()).isZero();
     }
 
     /** The device columns of the value inputs, as {@link HashAggregate} takes them. */

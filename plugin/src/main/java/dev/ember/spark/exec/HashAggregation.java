@@ -77,12 +77,12 @@ final class HashAggregation {
         } else {
             List<Expression> evaluated = new ArrayList<>(plan.bufferAttributes().subList(0, plan.keyCount()));
             evaluated.addAll(plan.evaluated());
-            stages.add(stage(evaluated, plan.bufferAttributes(), schema(evaluated)));
+            stages.add(stage(evaluated, plan.evaluationInput(), schema(evaluated)));
             stages.add(stage(plan.results(), plan.resultInput(), outputSchema));
         }
         this.outputStages = List.copyOf(stages);
         List<Expression> initialComputed = plan.initialValues().stream()
-                .filter(e -> !HashAggregatePlan.isNullLiteral(e)).toList();
+                .filter(e -> !HashAggregatePlan.isConstantColumn(e)).toList();
         this.initialProgram = plan.keyCount() == 0 && !initialComputed.isEmpty()
                 ? ExprPrograms.compile(initialComputed, List.of()) : null;
     }
@@ -224,7 +224,7 @@ final class HashAggregation {
         try (projected; Table in = GpuColumnVector.toTable(projected)) {
             List<HashAggregate.Aggregation> aggregations = new ArrayList<>();
             for (HashAggregatePlan.Buffer b : plan.buffers()) {
-                aggregations.add(new HashAggregate.Aggregation(b.first(), b.value()));
+                aggregations.add(new HashAggregate.Aggregation(b.first(), b.value(), b.firstArgument()));
             }
             Table buffers = aggregate(in, aggregations, expectedGroups);
             expectedGroups = Math.max(1, buffers.rowCount());
@@ -244,7 +244,8 @@ final class HashAggregation {
         try (all) {
             List<HashAggregate.Aggregation> aggregations = new ArrayList<>();
             for (int i = 0; i < plan.buffers().size(); i++) {
-                aggregations.add(new HashAggregate.Aggregation(plan.buffers().get(i).merge(), i));
+                HashAggregatePlan.Buffer b = plan.buffers().get(i);
+                aggregations.add(new HashAggregate.Aggregation(b.merge(), i, b.mergeArgument()));
             }
             return aggregate(all, aggregations, all.rowCount());
         }
@@ -259,8 +260,9 @@ final class HashAggregation {
 
     /**
      * The one buffer row of a global aggregate without input: Spark's initial values. Null initial
-     * values become null columns directly (so types the expression engine lacks, such as timestamps
-     * and decimals, need no program); the others (zero counts and sums) come from a program.
+     * values and decimal zeros become columns directly (so types the expression engine lacks, such as
+     * timestamps, decimals and strings, need no program); the others (zero counts and sums, false)
+     * come from a program.
      */
     private Table initialRow() {
         List<Column> computed = initialProgram == null ? List.of()
@@ -269,7 +271,7 @@ final class HashAggregation {
         try {
             int next = 0;
             for (Expression e : plan.initialValues()) {
-                out.add(HashAggregatePlan.isNullLiteral(e) ? nullColumn(e) : computed.get(next++).incRef());
+                out.add(HashAggregatePlan.isConstantColumn(e) ? constantColumn(e) : computed.get(next++).incRef());
             }
             return Table.of(1, out);
         } catch (RuntimeException | Error e) {
@@ -280,28 +282,46 @@ final class HashAggregation {
         }
     }
 
-    /** One null row of {@code e}'s type: zeroed data (deterministic bytes under the null) and a zero bitmap word. */
-    private Column nullColumn(Expression e) {
+    /**
+     * One row of a null constant (zeroed data, deterministic bytes under the null, and a zero bitmap
+     * word; a string has two zero offsets and no bytes) or of a decimal zero.
+     */
+    private Column constantColumn(Expression e) {
         DType type = SparkTypes.requireDType(e.dataType());
-        DeviceBuffer data = device.allocate(8, stream);
-        DeviceBuffer validity = null;
+        boolean isNull = HashAggregatePlan.isNullLiteral(e);
+        boolean string = type.id() == DType.TypeId.STRING;
+        List<DeviceBuffer> owned = new ArrayList<>();
         try {
-            Fill.fill(device, data.address(), 1, 8, 0, stream);
-            validity = device.allocate(8, stream);
-            Fill.fill(device, validity.address(), 1, 8, 0, stream);
-            return Column.create(type, 1, data, validity, 1);
+            zeros(string ? 8 : Math.max(8, type.sizeInBytes()), owned);
+            zeros(string ? 8 : 0, owned);
+            zeros(isNull ? 8 : 0, owned);
         } catch (RuntimeException | Error ex) {
-            data.close();
-            if (validity != null) {
-                validity.close();
-            }
+            owned.stream().filter(b -> b != null).forEach(DeviceBuffer::close);
             throw ex;
         }
+        // The column takes the buffers over (and closes them if it cannot be made).
+        DeviceBuffer validity = owned.get(2);
+        if (string) {
+            return Column.createStrings(1, owned.get(0), owned.get(1), 0, validity, isNull ? 1 : 0);
+        }
+        return Column.create(type, 1, owned.get(0), validity, isNull ? 1 : 0);
+    }
+
+    /** Adds a zeroed buffer of {@code bytes} (a multiple of 8) to {@code owned}, or null for 0 bytes. */
+    private void zeros(long bytes, List<DeviceBuffer> owned) {
+        if (bytes == 0) {
+            owned.add(null);
+            return;
+        }
+        DeviceBuffer buffer = device.allocate(bytes, stream);
+        owned.add(buffer);
+        Fill.fill(device, buffer.address(), bytes / 8, 8, 0, stream);
     }
 
     /** The output batch of the final buffer table, which this takes over. */
     private ColumnarBatch output(Table buffers) {
-        ColumnarBatch batch = GpuColumnVector.toBatch(buffers, schema(new ArrayList<>(plan.bufferAttributes())));
+        Table table = plan.derived().isEmpty() ? buffers : DerivedResults.append(device, plan, buffers, stream);
+        ColumnarBatch batch = GpuColumnVector.toBatch(table, schema(new ArrayList<>(plan.evaluationInput())));
         for (Stage stage : outputStages) {
             batch = FilterProject.apply(batch, null, stage.projection(), stage.program(), stage.schema());
         }

@@ -96,12 +96,12 @@ final class AggregateRules {
         } else if (problem.isEmpty()) {
             List<Expression> evaluated = new ArrayList<>(plan.bufferAttributes().subList(0, plan.keyCount()));
             evaluated.addAll(plan.evaluated());
-            problem = compileProblem(evaluated, plan.bufferAttributes(), conf)
+            problem = compileProblem(evaluated, plan.evaluationInput(), conf)
                     .or(() -> compileProblem(plan.results(), plan.resultInput(), conf));
         }
         if (problem.isEmpty() && plan.keyCount() == 0) {
             problem = ExprPrograms.compileProblem(plan.initialValues().stream()
-                    .filter(e -> !HashAggregatePlan.isNullLiteral(e)).toList(), List.of(), conf);
+                    .filter(e -> !HashAggregatePlan.isConstantColumn(e)).toList(), List.of(), conf);
         }
         return problem;
     }

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ember.cuda.ops.HashAggregate.Kind;
+import org.apache.spark.sql.catalyst.expressions.aggregate.StddevSamp;
+import org.apache.spark.sql.catalyst.expressions.aggregate.Last;
+import org.apache.spark.sql.catalyst.expressions.EvalMode;
+import dev.ember.cuda.ops.HashAggregate;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -198,16 +202,60 @@ class TestHashAggregatePlan {
 
     @Test
     void unsupportedAggregatesNameTheirReason() {
-        assertThat(why(List.of(K), agg(new Sum(DEC), Partial$.MODULE$, false))).get().asString()
-                .contains("sum of decimals");
-        assertThat(why(List.of(S), agg(new Sum(I), Partial$.MODULE$, false))).get().asString()
-                .contains("grouping key s of type string");
-        assertThat(why(List.of(K), agg(new First(I, false), Partial$.MODULE$, false))).get().asString()
-                .contains("aggregate function first");
-        assertThat(why(List.of(K), agg(new Max(S), Partial$.MODULE$, false))).get().asString()
-                .contains("max of type string");
+        assertThat(why(List.of(K), agg(new StddevSamp(F, false), Partial$.MODULE$, false))).get().asString()
+                .contains("aggregate function stddev_samp");
+        assertThat(why(List.of(K), agg(new Sum(I, EvalMode.ANSI()), Partial$.MODULE$, false))).get().asString()
+                .contains("evaluation mode ANSI");
         assertThatThrownBy(() -> HashAggregatePlan.of(seq(List.of()), seq(List.of()), seq(List.of()),
                 seq(List.of()))).hasMessageContaining("without grouping keys and without aggregate functions");
+    }
+
+    @Test
+    void decimalSumsFirstAndLastBuffers() {
+        // decimal(10,2): Sum's buffers (sum decimal(20,2), isEmpty), Average's (sum decimal(20,2), count);
+        // First's (value, valueSet) merge by the valueSet buffer, Last's with ignoreNulls likewise.
+        HashAggregatePlan plan = partial(List.of(S), List.of(new Sum(DEC), new Average(DEC), new First(I, false),
+                new Last(S, true)));
+        assertThat(plan.keyCount()).isEqualTo(1);
+        assertThat(plan.buffers()).containsExactly(
+                new HashAggregatePlan.Buffer(HashAggregate.Kind.SUM_DECIMAL, 0, 20, HashAggregate.Kind.SUM_DECIMAL_MERGE,
+                        20),
+                new HashAggregatePlan.Buffer(HashAggregate.Kind.NONE_VALID, 0, -1, HashAggregate.Kind.MIN, -1),
+                new HashAggregatePlan.Buffer(HashAggregate.Kind.SUM_DECIMAL, 0, 20, HashAggregate.Kind.SUM_DECIMAL_MERGE,
+                        20),
+                new HashAggregatePlan.Buffer(HashAggregate.Kind.COUNT, 0, -1, HashAggregate.Kind.SUM, -1),
+                new HashAggregatePlan.Buffer(HashAggregate.Kind.FIRST, 1, -1, HashAggregate.Kind.FIRST_WHERE, 5),
+                new HashAggregatePlan.Buffer(HashAggregate.Kind.ANY_VALID, 2, -1, HashAggregate.Kind.MAX, -1),
+                new HashAggregatePlan.Buffer(HashAggregate.Kind.LAST_NON_NULL, 3, -1, HashAggregate.Kind.LAST_WHERE, 7),
+                new HashAggregatePlan.Buffer(HashAggregate.Kind.ANY_VALID, 3, -1, HashAggregate.Kind.MAX, -1));
+        assertThat(plan.derived()).isEmpty();
+    }
+
+    @Test
+    void finalDecimalResultsAreDerivedAndFirstMergesByItsCondition() {
+        List<AggregateFunction> functions = List.of(new Sum(DEC), new Average(DEC), new First(I, true));
+        List<AggregateExpression> aggs = new ArrayList<>();
+        List<Attribute> results = new ArrayList<>();
+        for (AggregateFunction f : functions) {
+            AggregateExpression a = agg(f, Final$.MODULE$, false);
+            aggs.add(a);
+            results.add(a.resultAttribute());
+        }
+        List<NamedExpression> output = new ArrayList<>(List.of(K));
+        results.forEach(r -> output.add((NamedExpression) r));
+        HashAggregatePlan plan = HashAggregatePlan.of(seq(List.of(K)), seq(aggs), seq(results), seq(output));
+        assertThat(plan.mode()).isEqualTo(HashAggregatePlan.Mode.FINAL);
+        // The first pass merges the child's buffer columns: value inputs 0..5 in buffer order.
+        assertThat(plan.buffers().get(4)).isEqualTo(new HashAggregatePlan.Buffer(HashAggregate.Kind.FIRST_WHERE, 4, 5,
+                HashAggregate.Kind.FIRST_WHERE, 5));
+        assertThat(plan.derived()).hasSize(2);
+        assertThat(plan.derived().get(0).result().kind()).isEqualTo(AggregateFunctions.Result.Kind.MASK_EMPTY);
+        assertThat(plan.derived().get(0).buffer()).isZero();
+        assertThat(plan.derived().get(1).result()).isEqualTo(new AggregateFunctions.Result(
+                AggregateFunctions.Result.Kind.DECIMAL_AVERAGE, DataTypes.createDecimalType(14, 6)));
+        assertThat(plan.derived().get(1).buffer()).isEqualTo(2);
+        assertThat(plan.evaluated().get(0)).isSameAs(plan.derived().get(0).attribute());
+        assertThat(plan.evaluationInput()).endsWith(plan.derived().get(0).attribute(), plan.derived().get(1).attribute());
     }
 
     private static java.util.Optional<String> why(List<NamedExpression> keys, AggregateExpression a) {
