@@ -42,7 +42,7 @@ import java.util.List;
  * <p>Extra (non-equi) join conditions: probe with {@link Build#probeWithCondition}. Its first chunks
  * are candidates ({@link Chunk#candidates()}): every pair of equal keys, for every join type. The
  * caller gathers the candidates' columns, evaluates the condition to a BOOL8 mask per pair (null =
- * false) and passes it to {@link Probe#filter}, which returns the surviving pairs (empty for
+ * false) and passes it to {@link HashJoinProbe#filter}, which returns the surviving pairs (empty for
  * LEFT_SEMI / LEFT_ANTI, which output probe rows only) and records which probe and build rows have a
  * surviving pair. Every candidate chunk must be filtered before the next {@code next()}. After the
  * candidates the probe yields the rows that depend on the condition over all of them: LEFT_OUTER /
@@ -94,7 +94,8 @@ public final class HashJoin {
     /**
      * Part of a join's result: {@code rows} int32 probe-row indices and, for joins with pairs, as many
      * build-row indices ({@code null} for LEFT_SEMI / LEFT_ANTI chunks), -1 meaning "no row" (gathered
-     * as nulls). {@code candidates}: the pairs are condition candidates to pass to {@link Probe#filter}.
+     * as nulls). {@code candidates}: the pairs are condition candidates to pass to {@link
+     * HashJoinProbe#filter}.
      * Closing frees the buffers.
      */
     public record Chunk(DeviceBuffer probeRows, DeviceBuffer buildRows, int rows, boolean candidates)
@@ -317,13 +318,13 @@ public final class HashJoin {
         }
 
         /** Probes with {@code probeKeys} (same count and types as the build keys). */
-        public Probe probe(List<Column> probeKeys, JoinType type, long maxRows, Stream stream) {
-            return new Probe(this, probeKeys, type, maxRows, false, stream);
+        public HashJoinProbe probe(List<Column> probeKeys, JoinType type, long maxRows, Stream stream) {
+            return new HashJoinProbe(this, probeKeys, type, maxRows, false, stream);
         }
 
         /** Probes for a join with an extra condition: candidates first, see {@link HashJoin}. */
-        public Probe probeWithCondition(List<Column> probeKeys, JoinType type, long maxRows, Stream stream) {
-            return new Probe(this, probeKeys, type, maxRows, true, stream);
+        public HashJoinProbe probeWithCondition(List<Column> probeKeys, JoinType type, long maxRows, Stream stream) {
+            return new HashJoinProbe(this, probeKeys, type, maxRows, true, stream);
         }
 
         /**
@@ -333,9 +334,9 @@ public final class HashJoin {
          */
         public Chunks unmatchedBuildRows(long maxRows, Stream stream) {
             checkOpen();
-            Probe.checkMaxRows(maxRows);
+            HashJoinProbe.checkMaxRows(maxRows);
             Compaction.Selected selected = Compaction.selectedRows(device, unmatchedFlags(stream), 0, rows, stream);
-            return new RowChunks(device, selected, RowChunks.Layout.BUILD_ONLY, maxRows, stream);
+            return new HashJoinRowChunks(device, selected, HashJoinRowChunks.Layout.BUILD_ONLY, maxRows, stream);
         }
 
         Device device() {

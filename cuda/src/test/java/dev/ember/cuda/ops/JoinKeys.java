@@ -186,7 +186,7 @@ public final class JoinKeys {
             buildColumns.clear();
             probeColumns.addAll(upload(device, probe));
             LongStream.Builder out = LongStream.builder();
-            try (Probe chunks = condition == null
+            try (HashJoinProbe chunks = condition == null
                     ? table.probe(probeColumns, type, maxRows, device.defaultStream())
                     : table.probeWithCondition(probeColumns, type, maxRows, device.defaultStream())) {
                 while (chunks.hasNext()) {
@@ -220,7 +220,7 @@ public final class JoinKeys {
     }
 
     /** Evaluates the condition on the host for a candidate chunk and filters it. */
-    private static Chunk filter(Device device, Probe probe, Chunk chunk,
+    private static Chunk filter(Device device, HashJoinProbe probe, Chunk chunk,
             BiFunction<Integer, Integer, Boolean> condition) {
         int n = chunk.rows();
         int[] p = DeviceArrays.downloadInts(chunk.probeRows(), 0, n);

@@ -181,7 +181,7 @@ class TestHashJoin {
             for (int batch = 0; batch < 3; batch++) {
                 int[] probeValues = RandomData.intsBelow(r, 40, 400);
                 try (var probeColumn = JoinKeys.ints(probeValues, null).upload().apply(device);
-                        Probe probe = build.probe(List.of(probeColumn), JoinType.RIGHT_OUTER, 1000,
+                        HashJoinProbe probe = build.probe(List.of(probeColumn), JoinType.RIGHT_OUTER, 1000,
                                 device.defaultStream())) {
                     while (probe.hasNext()) {
                         probe.next().close();

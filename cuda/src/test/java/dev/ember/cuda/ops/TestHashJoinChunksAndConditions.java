@@ -56,7 +56,7 @@ class TestHashJoinChunksAndConditions {
         try (Column bc = JoinKeys.ints(build, null).upload().apply(device);
                 Column pc = JoinKeys.ints(probe, null).upload().apply(device);
                 HashJoin.Build table = HashJoin.build(device, List.of(bc), List.of(false), device.defaultStream());
-                Probe chunks = table.probe(List.of(pc), JoinType.INNER, maxRows, device.defaultStream())) {
+                HashJoinProbe chunks = table.probe(List.of(pc), JoinType.INNER, maxRows, device.defaultStream())) {
             assertThat(chunks.pairCount()).isEqualTo(9_000_000L);
             List<Integer> sizes = new ArrayList<>();
             while (chunks.hasNext()) {
@@ -133,7 +133,7 @@ class TestHashJoinChunksAndConditions {
                         .hasMessageContaining("maxRows");
                 assertThatThrownBy(() -> build.probeWithCondition(List.of(ints), JoinType.NULL_AWARE_LEFT_ANTI, 10,
                         device.defaultStream())).hasMessageContaining("null-aware anti join");
-                try (Probe probe = build.probeWithCondition(List.of(ints), JoinType.LEFT_OUTER, 10,
+                try (HashJoinProbe probe = build.probeWithCondition(List.of(ints), JoinType.LEFT_OUTER, 10,
                         device.defaultStream())) {
                     assertThat(probe.hasNext()).isTrue();
                     try (Chunk candidates = probe.next()) {

@@ -10,7 +10,7 @@ import java.util.NoSuchElementException;
  * probe rows with build row -1 (outer rows without a match) or build rows with probe row -1
  * (unmatched build rows), at most {@code maxRows} per chunk. The selection is owned and freed on close.
  */
-final class RowChunks implements HashJoin.Chunks {
+final class HashJoinRowChunks implements HashJoin.Chunks {
     enum Layout {
         PROBE_ONLY,
         PROBE_WITHOUT_BUILD,
@@ -25,7 +25,7 @@ final class RowChunks implements HashJoin.Chunks {
     private long position;
     private boolean closed;
 
-    RowChunks(Device device, Compaction.Selected selected, Layout layout, long maxRows, Stream stream) {
+    HashJoinRowChunks(Device device, Compaction.Selected selected, Layout layout, long maxRows, Stream stream) {
         this.device = device;
         this.selected = selected;
         this.layout = layout;

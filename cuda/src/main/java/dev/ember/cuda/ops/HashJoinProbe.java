@@ -23,7 +23,7 @@ import java.util.NoSuchElementException;
  * The match counts are computed when the probe is created; each pair chunk is filled when asked
  * for. Not thread-safe; closing frees everything not yet returned.
  */
-public final class Probe implements HashJoin.Chunks {
+public final class HashJoinProbe implements HashJoin.Chunks {
     private final HashJoin.Build build;
     private final Device device;
     private final JoinType type;
@@ -39,10 +39,10 @@ public final class Probe implements HashJoin.Chunks {
     private final long total;
     private long position;
     private boolean pendingCandidate;
-    private RowChunks rest;
+    private HashJoinRowChunks rest;
     private boolean closed;
 
-    Probe(HashJoin.Build build, List<Column> probeKeys, JoinType type, long maxRows, boolean conditional,
+    HashJoinProbe(HashJoin.Build build, List<Column> probeKeys, JoinType type, long maxRows, boolean conditional,
             Stream stream) {
         this.build = requireNonNull(build, "build is null");
         this.type = requireNonNull(type, "type is null");
@@ -83,7 +83,7 @@ public final class Probe implements HashJoin.Chunks {
                 } else {
                     offsets = null;
                     total = 0;
-                    rest = new RowChunks(device, semiOrAnti(rowValid), RowChunks.Layout.PROBE_ONLY, maxRows, stream);
+                    rest = new HashJoinRowChunks(device, semiOrAnti(rowValid), HashJoinRowChunks.Layout.PROBE_ONLY, maxRows, stream);
                 }
             }
             boolean needsProbeFlags = type.keepsUnmatchedProbeRows() || !type.pairs();
@@ -222,15 +222,15 @@ public final class Probe implements HashJoin.Chunks {
     }
 
     /** With a condition: the rows that depend on all candidates' survivors; null when there are none. */
-    private RowChunks afterCandidates() {
+    private HashJoinRowChunks afterCandidates() {
         if (!conditional) {
             return null;
         }
         return switch (type) {
-            case LEFT_OUTER, FULL_OUTER -> new RowChunks(device, select(probeMatched.address(), false, 0),
-                    RowChunks.Layout.PROBE_WITHOUT_BUILD, maxRows, stream);
-            case LEFT_SEMI, LEFT_ANTI -> new RowChunks(device, select(probeMatched.address(), type == JoinType.LEFT_SEMI,
-                    0), RowChunks.Layout.PROBE_ONLY, maxRows, stream);
+            case LEFT_OUTER, FULL_OUTER -> new HashJoinRowChunks(device, select(probeMatched.address(), false, 0),
+                    HashJoinRowChunks.Layout.PROBE_WITHOUT_BUILD, maxRows, stream);
+            case LEFT_SEMI, LEFT_ANTI -> new HashJoinRowChunks(device, select(probeMatched.address(), type == JoinType.LEFT_SEMI,
+                    0), HashJoinRowChunks.Layout.PROBE_ONLY, maxRows, stream);
             default -> null;
         };
     }
@@ -294,6 +294,6 @@ public final class Probe implements HashJoin.Chunks {
 
     @Override
     public String toString() {
-        return "HashJoin.Probe" + Arrays.asList(type, rows + " probe rows", total + " pairs", "maxRows " + maxRows);
+        return "HashJoinProbe" + Arrays.asList(type, rows + " probe rows", total + " pairs", "maxRows " + maxRows);
     }
 }
