@@ -4,19 +4,11 @@
 //
 // The table: `capacity` int32 slots (a power of two), each EMPTY (-1) or the index of the row that
 // first claimed it for its key. Keys are compared column by column through a descriptor of int64
-// words, four per key column: {kind, data address, validity address (0: no nulls), aux address},
-// aux being the UTF-8 bytes of a STRING column (may be 0 when no row has bytes) and 0 otherwise;
-// kinds:
-//   0 BOOL8 (a byte, any non-zero = true), 1 INT8, 2 INT16, 3 INT32 (also DATE32), 4 INT64 (also
-//   TIMESTAMP_US, DECIMAL64 by the unscaled long), 5 FLOAT32, 6 FLOAT64, 7 DECIMAL128 (16 bytes per
-//   row, 16-byte aligned: equal when both 64-bit words are), 8 STRING (data = the rows + 1 int32
-//   offsets: equal when the lengths are equal and the bytes are).
-// Two rows have equal keys when every key column is null in both or valid in both with equal values;
-// BOOL8 values are equal when both are zero or both non-zero; floating-point values are equal when
-// both are NaN (any payload) or compare equal (so -0.0 equals 0.0): Spark normalizes -0.0 and NaN
-// before grouping. Row hashes are Spark's Murmur3 of the key columns (hash.cu), which already hashes
-// -0.0 as 0.0 and every NaN as the canonical NaN, so equal keys have equal hashes; rows with
-// different hashes are therefore never compared key by key.
+// words, four per key column, with the kinds and the equality of ember_keys.cuh (nulls equal,
+// -0.0 = 0.0, NaN = NaN: Spark normalizes -0.0 and NaN before grouping). Row hashes are Spark's
+// Murmur3 of the key columns (hash.cu), which already hashes -0.0 as 0.0 and every NaN as the
+// canonical NaN, so equal keys have equal hashes; rows with different hashes are therefore never
+// compared key by key.
 //
 // ember_hashagg_insert(int32_t* slots, int32_t* min_row, int32_t* row_slot, uint32_t* status,
 //                      const int32_t* hashes, const int64_t* keys, int32_t num_keys,
@@ -79,106 +71,13 @@
 //   In place: -0.0 -> 0.0 and every NaN -> the canonical NaN (0x7fc00000 / 0x7ff8000000000000), the
 //   grouping keys Spark outputs after NormalizeFloatingNumbers.
 #include "ember.cuh"
-#include "ember_strings.cuh"
+#include "ember_keys.cuh"
 
 namespace {
 
 constexpr int32_t EMPTY = -1;
 constexpr uint64_t CANONICAL_NAN_F64 = 0x7ff8000000000000ull;
 constexpr uint32_t CANONICAL_NAN_F32 = 0x7fc00000u;
-
-template <typename T>
-__device__ __forceinline__ bool float_equal(T x, T y) {
-  return x == y || (x != x && y != y);
-}
-
-// Byte equality of two strings of equal length `len`. When both start at the same address modulo 8
-// (e.g. every row of a column whose rows all have a multiple of 8 bytes), the aligned middle is
-// compared as 64-bit words; otherwise byte by byte (wider loads would need unaligned reads or reads
-// past the column's bytes). The hash check before it makes this run mostly for rows that match.
-__device__ bool bytes_equal(const uint8_t* a, const uint8_t* b, int32_t len) {
-  int32_t k = 0;
-  if (((reinterpret_cast<uintptr_t>(a) ^ reinterpret_cast<uintptr_t>(b)) & 7) == 0) {
-    for (; k < len && (reinterpret_cast<uintptr_t>(a + k) & 7) != 0; k++) {
-      if (a[k] != b[k]) return false;
-    }
-    for (; k + 8 <= len; k += 8) {
-      if (*reinterpret_cast<const uint64_t*>(a + k) != *reinterpret_cast<const uint64_t*>(b + k)) return false;
-    }
-  }
-  for (; k < len; k++) {
-    if (a[k] != b[k]) return false;
-  }
-  return true;
-}
-
-__device__ bool keys_equal(const int64_t* keys, int32_t num_keys, int64_t a, int64_t b) {
-  for (int32_t k = 0; k < num_keys; k++) {
-    const int64_t kind = keys[4 * k];
-    const void* data = reinterpret_cast<const void*>(keys[4 * k + 1]);
-    const uint8_t* validity = reinterpret_cast<const uint8_t*>(keys[4 * k + 2]);
-    const bool va = ember_is_valid(validity, a);
-    if (va != ember_is_valid(validity, b)) return false;
-    if (!va) continue;
-    bool eq;
-    switch (kind) {
-      case 0: {
-        const int8_t* p = static_cast<const int8_t*>(data);
-        eq = (p[a] != 0) == (p[b] != 0);
-        break;
-      }
-      case 1: {
-        const int8_t* p = static_cast<const int8_t*>(data);
-        eq = p[a] == p[b];
-        break;
-      }
-      case 2: {
-        const int16_t* p = static_cast<const int16_t*>(data);
-        eq = p[a] == p[b];
-        break;
-      }
-      case 3: {
-        const int32_t* p = static_cast<const int32_t*>(data);
-        eq = p[a] == p[b];
-        break;
-      }
-      case 4: {
-        const int64_t* p = static_cast<const int64_t*>(data);
-        eq = p[a] == p[b];
-        break;
-      }
-      case 5: {
-        const float* p = static_cast<const float*>(data);
-        eq = float_equal(p[a], p[b]);
-        break;
-      }
-      case 6: {
-        const double* p = static_cast<const double*>(data);
-        eq = float_equal(p[a], p[b]);
-        break;
-      }
-      case 7: {
-        const ulonglong2* p = static_cast<const ulonglong2*>(data);
-        const ulonglong2 x = p[a];
-        const ulonglong2 y = p[b];
-        eq = x.x == y.x && x.y == y.y;
-        break;
-      }
-      case 8: {
-        const int32_t* offsets = static_cast<const int32_t*>(data);
-        const uint8_t* chars = reinterpret_cast<const uint8_t*>(keys[4 * k + 3]);
-        const int32_t len = ember_string_length(offsets, a);
-        eq = len == ember_string_length(offsets, b) &&
-             bytes_equal(ember_string_bytes(offsets, chars, a), ember_string_bytes(offsets, chars, b), len);
-        break;
-      }
-      default:
-        eq = false;
-    }
-    if (!eq) return false;
-  }
-  return true;
-}
 
 __device__ void insert(int32_t* slots, int32_t* min_row, int32_t* row_slot, uint32_t* status, const int32_t* hashes,
                        const int64_t* keys, int32_t num_keys, int64_t capacity, int64_t max_groups, int64_t n) {
@@ -200,7 +99,7 @@ __device__ void insert(int32_t* slots, int32_t* min_row, int32_t* row_slot, uint
         }
       }
       // Equal keys have equal hashes: the cheap check spares most key comparisons (and string reads).
-      if (hashes[cur] == hash && keys_equal(keys, num_keys, cur, i)) {
+      if (hashes[cur] == hash && ember_keys_equal(keys, cur, keys, i, num_keys)) {
         found = static_cast<int64_t>(slot);
         break;
       }

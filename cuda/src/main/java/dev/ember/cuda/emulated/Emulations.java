@@ -25,7 +25,8 @@ public final class Emulations {
             StringFloatEmulation::emulations,
             AggSelectEmulation::emulations,
             HashAggEmulation::emulations,
-            HashAggDecEmulation::emulations);
+            HashAggDecEmulation::emulations,
+            HashJoinEmulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();
 

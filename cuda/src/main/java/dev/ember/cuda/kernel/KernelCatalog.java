@@ -29,7 +29,8 @@ public final class KernelCatalog {
             StringFloatKernels.FAMILY,
             AggSelectKernels.FAMILY,
             HashAggKernels.FAMILY,
-            HashAggDecKernels.FAMILY);
+            HashAggDecKernels.FAMILY,
+            HashJoinKernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();
 

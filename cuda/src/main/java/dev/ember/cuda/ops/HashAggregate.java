@@ -257,7 +257,7 @@ public final class HashAggregate {
         List<Aggregation> aggs = List.copyOf(requireNonNull(aggregations, "aggregations is null"));
         long n = rowCount(keyColumns, valueColumns);
         for (Column key : keyColumns) {
-            keyKind(key.type());
+            KeyDescriptor.kind(key.type());
         }
         for (Aggregation agg : aggs) {
             if (agg.column() >= valueColumns.size()) {
@@ -270,7 +270,7 @@ public final class HashAggregate {
         List<Column> out = new ArrayList<>();
         try (DeviceBuffer hashes = Murmur3.hashColumns(device,
                         keyColumns.stream().map(Murmur3.Input::of).toList(), n, stream);
-                DeviceBuffer descriptor = uploadDescriptor(device, keyColumns, stream);
+                DeviceBuffer descriptor = KeyDescriptor.upload(device, keyColumns, stream);
                 DeviceBuffer rowSlot = device.allocate(n * 4, stream);
                 GroupTable table = GroupTable.build(device, hashes.address(), descriptor.address(), keyColumns.size(),
                         rowSlot.address(), n, expectedGroups, stream);
@@ -335,46 +335,6 @@ public final class HashAggregate {
                     + "hash aggregation; supported: BOOL8, INT8…INT64, FLOAT32, FLOAT64, DATE32, TIMESTAMP_US, "
                     + "DECIMAL64");
         };
-    }
-
-    private static int keyKind(DType type) {
-        return switch (type.id()) {
-            case BOOL8 -> HashAggKernels.KIND_BOOL8;
-            case INT8 -> HashAggKernels.KIND_I8;
-            case INT16 -> HashAggKernels.KIND_I16;
-            case INT32, DATE32 -> HashAggKernels.KIND_I32;
-            case INT64, TIMESTAMP_US, DECIMAL64 -> HashAggKernels.KIND_I64;
-            case FLOAT32 -> HashAggKernels.KIND_F32;
-            case FLOAT64 -> HashAggKernels.KIND_F64;
-            case DECIMAL128 -> HashAggKernels.KIND_DEC128;
-            case STRING -> HashAggKernels.KIND_STRING;
-        };
-    }
-
-    /** Four int64 words per key column: kind, data address (STRING: offsets), validity, aux (STRING: bytes). */
-    private static DeviceBuffer uploadDescriptor(Device device, List<Column> keys, Stream stream) {
-        int words = HashAggKernels.KEY_WORDS * 8;
-        long bytes = Math.max(8, keys.size() * (long) words);
-        DeviceBuffer buffer = device.allocate(bytes, stream);
-        try (PinnedBuffer host = device.allocatePinned(bytes)) {
-            ByteBuffer view = host.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            view.putLong(0, 0);
-            for (int k = 0; k < keys.size(); k++) {
-                Column key = keys.get(k);
-                boolean string = key.type().id() == DType.TypeId.STRING;
-                view.putLong(k * words, keyKind(key.type()));
-                view.putLong(k * words + 8, string ? key.offsetsAddress() : key.dataAddress());
-                view.putLong(k * words + 16, key.validityAddress());
-                view.putLong(k * words + 24, string ? key.dataAddress() : 0);
-            }
-            device.copyHostToDevice(host.address(), buffer.address(), bytes, stream);
-            // The pinned buffer is freed when this returns: the copy must be done by then.
-            stream.synchronize();
-            return buffer;
-        } catch (RuntimeException | Error e) {
-            buffer.close();
-            throw e;
-        }
     }
 
     private static Compaction.Selected firstRows(Device device, GroupTable table, long rowSlot, long n, Stream stream) {

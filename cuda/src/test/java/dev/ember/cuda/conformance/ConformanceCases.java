@@ -30,6 +30,7 @@ public final class ConformanceCases {
         all.addAll(HashAggConformance.cases());
         all.addAll(AggSelectConformance.cases());
         all.addAll(HashAggDecConformance.cases());
+        all.addAll(HashJoinConformance.cases());
         return all;
     }
 }
