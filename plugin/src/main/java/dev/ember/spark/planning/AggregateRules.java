@@ -20,15 +20,16 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The rules of Spark's aggregates: hash, sort and object hash aggregates whose functions {@link
- * HashAggregatePlan} runs (count, sum, avg, min and max over the key and value types of the GPU hash
- * aggregation kernels, every mode, DISTINCT aggregates as Spark plans them, FILTER clauses) all become
+ * HashAggregatePlan} runs (count, sum, avg, min, max, first and last over the key and value types of
+ * the GPU hash aggregation kernels, strings and decimals included, every mode, DISTINCT aggregates as Spark plans them, FILTER clauses) all become
  * {@link GpuHashAggregateExec}; everything else ({@link HashAggregatePlan#whyNot} names it) stays on
  * the CPU. A sort aggregate moved to the GPU leaves behind the sort Spark put under it for its
  * required ordering, and stays on the CPU when an operator above relies on its output ordering.
  */
 final class AggregateRules {
-    private static final String WHAT = "count, sum, avg, min and max (every mode, DISTINCT aggregates as Spark "
-            + "plans them, FILTER clauses): each batch aggregated by the GPU hash aggregation kernels, the partial "
+    private static final String WHAT = "count, sum, avg (decimals exactly, null on overflow), min, max, first and "
+            + "last (with ignoreNulls), keys of every fixed-width type and strings (every mode, DISTINCT aggregates as "
+            + "Spark plans them, FILTER clauses): each batch aggregated by the GPU hash aggregation kernels, the partial "
             + "results concatenated and merged, the result output in batches of spark.ember.sql.batchSizeBytes";
 
     private AggregateRules() {}
