@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs Ember's GPU checks with the CUDA device, in order of what they prove, and keeps each one's
+# output under $RESULTS_DIR (default: results): the kernel conformance suite (CUDA against the
+# emulation, byte for byte, every kernel), the cuda module's suites, the Spark integration suites,
+# and the JMH benchmarks. Expects $JAVA, $CP (the classpath scripts/gpu-prepare.sh wrote, joined
+# with ':') and $SPARK_JVM_OPTS (Spark's --add-opens list and a private java.io.tmpdir).
+#
+#   scripts/gpu-suites.sh [conformance|cuda|spark|bench]...   # default: all four
+set -uo pipefail
+results=${RESULTS_DIR:-results}
+mkdir -p "$results"
+steps=("$@")
+[ ${#steps[@]} -eq 0 ] && steps=(conformance cuda spark bench)
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$results/device.txt"
+java_cuda=("$JAVA" $SPARK_JVM_OPTS -Dember.device=cuda -cp "$CP")
+launcher=org.junit.platform.console.ConsoleLauncher
+status=0
+for step in "${steps[@]}"; do
+  case "$step" in
+    conformance)
+      "${java_cuda[@]}" -Dember.conformance.required=true $launcher --disable-banner --details=summary \
+          --select-class dev.ember.cuda.conformance.TestKernelConformance --reports-dir "$results/conformance" \
+          > "$results/conformance.log" 2>&1 || status=1 ;;
+    cuda)
+      "${java_cuda[@]}" $launcher --disable-banner --details=summary --select-package dev.ember.cuda \
+          --reports-dir "$results/cuda" > "$results/cuda.log" 2>&1 || status=1 ;;
+    spark)
+      "${java_cuda[@]}" $launcher --disable-banner --details=summary --select-package dev.ember.spark \
+          --select-package dev.ember.it --reports-dir "$results/spark" > "$results/spark.log" 2>&1 || status=1 ;;
+    bench)
+      for runner in RunExpressionBenchmarks RunAggregationBenchmarks; do
+        "${java_cuda[@]}" "dev.ember.bench.$runner" > "$results/$runner.log" 2>&1 || status=1
+      done ;;
+    *) echo "unknown step $step (conformance, cuda, spark, bench)" >&2; exit 2 ;;
+  esac
+  tail -n 15 "$results/$step"*.log 2>/dev/null || tail -n 15 "$results"/Run*.log
+done
+exit $status
