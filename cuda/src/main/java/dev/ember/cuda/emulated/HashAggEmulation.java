@@ -139,26 +139,7 @@ final class HashAggEmulation {
         m.check(rowSlot, n * 4);
         m.check(status, 8);
         m.check(hashes, n * 4);
-        long words = HashAggKernels.KEY_WORDS * 8L;
-        m.check(keys, numKeys * words);
-        long[][] columns = new long[numKeys][];
-        for (int k = 0; k < numKeys; k++) {
-            long kind = m.getLong(keys + k * words), data = m.getLong(keys + k * words + 8);
-            long validity = m.getLong(keys + k * words + 16), aux = m.getLong(keys + k * words + 24);
-            if (kind == HashAggKernels.KIND_STRING) {
-                m.check(data, (n + 1) * 4);
-                long bytes = m.getInt(data + n * 4);
-                if (bytes > 0) {
-                    m.check(aux, bytes);
-                }
-            } else {
-                m.check(data, n * width((int) kind));
-            }
-            if (validity != 0) {
-                m.check(validity, (n + 7) / 8);
-            }
-            columns[k] = new long[] {kind, data, validity, aux};
-        }
+        EmulatedKeys columns = EmulatedKeys.read(m, keys, numKeys, n);
         long mask = capacity - 1;
         for (long i = 0; i < n; i++) {
             long slot = Integer.toUnsignedLong(m.getInt(hashes + i * 4)) & mask;
@@ -174,7 +155,7 @@ final class HashAggEmulation {
                     found = slot;
                     break;
                 }
-                if (keysEqual(m, columns, cur, i)) {
+                if (EmulatedKeys.equal(m, columns, cur, columns, i)) {
                     found = slot;
                     break;
                 }
@@ -188,68 +169,6 @@ final class HashAggEmulation {
                 m.putInt(status + 4, m.getInt(status + 4) + 1);
             }
         }
-    }
-
-    private static int width(int kind) {
-        return switch (kind) {
-            case HashAggKernels.KIND_BOOL8, HashAggKernels.KIND_I8 -> 1;
-            case HashAggKernels.KIND_I16 -> 2;
-            case HashAggKernels.KIND_I32, HashAggKernels.KIND_F32 -> 4;
-            case HashAggKernels.KIND_I64, HashAggKernels.KIND_F64 -> 8;
-            case HashAggKernels.KIND_DEC128 -> 16;
-            default -> throw new IllegalArgumentException("unknown key kind " + kind);
-        };
-    }
-
-    private static boolean keysEqual(EmulatedMemory m, long[][] columns, long a, long b) {
-        for (long[] c : columns) {
-            int kind = (int) c[0];
-            long data = c[1], validity = c[2];
-            boolean va = m.isValid(validity, a);
-            if (va != m.isValid(validity, b)) {
-                return false;
-            }
-            if (!va) {
-                continue;
-            }
-            boolean eq = switch (kind) {
-                case HashAggKernels.KIND_BOOL8 -> (m.getByte(data + a) != 0) == (m.getByte(data + b) != 0);
-                case HashAggKernels.KIND_I8 -> m.getByte(data + a) == m.getByte(data + b);
-                case HashAggKernels.KIND_I16 -> m.getShort(data + a * 2) == m.getShort(data + b * 2);
-                case HashAggKernels.KIND_I32 -> m.getInt(data + a * 4) == m.getInt(data + b * 4);
-                case HashAggKernels.KIND_I64 -> m.getLong(data + a * 8) == m.getLong(data + b * 8);
-                case HashAggKernels.KIND_F32 -> {
-                    float x = m.getFloat(data + a * 4), y = m.getFloat(data + b * 4);
-                    yield x == y || (Float.isNaN(x) && Float.isNaN(y));
-                }
-                case HashAggKernels.KIND_F64 -> {
-                    double x = m.getDouble(data + a * 8), y = m.getDouble(data + b * 8);
-                    yield x == y || (Double.isNaN(x) && Double.isNaN(y));
-                }
-                case HashAggKernels.KIND_DEC128 -> m.getLong(data + a * 16) == m.getLong(data + b * 16)
-                        && m.getLong(data + a * 16 + 8) == m.getLong(data + b * 16 + 8);
-                case HashAggKernels.KIND_STRING -> stringsEqual(m, data, c[3], a, b);
-                default -> false;
-            };
-            if (!eq) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean stringsEqual(EmulatedMemory m, long offsets, long chars, long a, long b) {
-        int startA = m.getInt(offsets + a * 4), lengthA = m.getInt(offsets + a * 4 + 4) - startA;
-        int startB = m.getInt(offsets + b * 4), lengthB = m.getInt(offsets + b * 4 + 4) - startB;
-        if (lengthA != lengthB) {
-            return false;
-        }
-        for (int k = 0; k < lengthA; k++) {
-            if (m.getByte(chars + startA + k) != m.getByte(chars + startB + k)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** {@code (out, counts, groupSlots, groups)}: out[g] = whether the group's count is non-zero, or zero. */
