@@ -12,7 +12,7 @@ mvn -B -ntp -q install -DskipTests
 mvn -B -ntp -q dependency:get -Dartifact="$console"
 mvn -B -ntp -q -pl integration-tests,benchmarks dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile=target/gpu-deps.txt
-repo=$(mvn -B -q help:evaluate -Dexpression=settings.localRepository -DforceStdout)
+repo=$(mvn -B -q -Dstyle.color=never help:evaluate -Dexpression=settings.localRepository -DforceStdout | sed "s/\x1b\[[0-9;]*m//g")
 mkdir -p target
 {
   for module in integration-tests plugin shims/spark35 shims/shims-api cuda gpu-kernels benchmarks; do

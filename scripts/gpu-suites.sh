@@ -13,7 +13,7 @@ steps=("$@")
 [ ${#steps[@]} -eq 0 ] && steps=(conformance cuda spark bench)
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$results/device.txt"
 java_cuda=("$JAVA" $SPARK_JVM_OPTS -Dember.device=cuda -cp "$CP")
-launcher=org.junit.platform.console.ConsoleLauncher
+launcher="org.junit.platform.console.ConsoleLauncher execute"
 status=0
 for step in "${steps[@]}"; do
   case "$step" in

@@ -11,7 +11,7 @@ console=org.junit.platform:junit-platform-console-standalone:1.10.2
 mvn -B -ntp -q install -DskipTests -pl gpu-kernels,cuda -am
 mvn -B -ntp -q dependency:get -Dartifact="$console"
 mvn -B -ntp -q -pl cuda dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/deps.txt
-repo=$(mvn -B -q help:evaluate -Dexpression=settings.localRepository -DforceStdout)
+repo=$(mvn -B -q -Dstyle.color=never help:evaluate -Dexpression=settings.localRepository -DforceStdout | sed "s/\x1b\[[0-9;]*m//g")
 mkdir -p target
 {
   echo cuda/target/test-classes
