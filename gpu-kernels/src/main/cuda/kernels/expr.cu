@@ -23,13 +23,18 @@
 //
 // Encoding: every instruction starts with a header word
 //   bits 0..7 opcode, 8..15 type code (operand type; CAST: source type), 16..23 aux (CAST: target type;
-//   IN: 1 if its literal list holds a null), 24..31 destination register, 32..39 / 40..47 / 48..55
-//   operand registers a / b / c. INPUT: bits 32..63 column index. COALESCE and IN: bits 40..55 the
-//   number of trailing words (COALESCE: operand registers; IN: literal values). OUTPUT: bits 40..55 the
-//   output index. LITERAL: one trailing word, the value.
+//   IN: 1 if its literal list holds a null; MAKE_DECIMAL: the precision), 24..31 destination register,
+//   32..39 / 40..47 / 48..55 operand registers a / b / c. INPUT: bits 32..63 column index. COALESCE and
+//   IN: bits 40..55 the number of trailing words (COALESCE: operand registers; IN: literal values).
+//   OUTPUT: bits 40..55 the output index. LITERAL: one trailing word, the value. CAST from or to
+//   DECIMAL64: one trailing parameter word, bits 0..7 the source scale (0 for non-decimal sources),
+//   8..15 the target scale, 16..23 the target precision; scales are 0..18, precisions 1..18.
 // Type codes: 0 BOOL8, 1 INT8, 2 INT16, 3 INT32, 4 INT64, 5 FLOAT32, 6 FLOAT64, 7 DATE32 (days since
-// 1970-01-01 as int32). A register holds an int64 word: BOOL8 as 0/1, integral types and DATE32
-// sign-extended, FLOAT32 as its bits zero-extended, FLOAT64 as its bits; a null register holds 0.
+// 1970-01-01 as int32), 8 DECIMAL64 (any precision 1..18 and scale: the unscaled value as int64; the
+// precision and scale are known to the host and reach the kernel only in the instructions that change
+// them). A register holds an int64 word: BOOL8 as 0/1, integral types and DATE32 sign-extended,
+// FLOAT32 as its bits zero-extended, FLOAT64 as its bits, DECIMAL64 as its unscaled value; a null
+// register holds 0. DECIMAL64 loads, stores, compares (as integers), IF, COALESCE and IN as INT64 does.
 //
 // Semantics are Spark 3.5's with ANSI off. Unless an opcode says otherwise, a null operand gives a null
 // result. Floating-point results computed by an opcode that are NaN are the canonical NaN
@@ -40,6 +45,8 @@
 //    3 NULL       dst = null of the type.
 //    4 OUTPUT     output[k] row i = a (0 when a is null), validity bit = a is not null.
 //   10 ADD        numeric a + b; integral types wrap at their own width; IEEE round-to-nearest for floats.
+//                 DECIMAL64 (ADD, SUBTRACT, MULTIPLY): the unscaled values' int64 result, wrapping (the
+//                 builder emits them only where they cannot overflow, followed by MAKE_DECIMAL).
 //   11 SUBTRACT   a - b, likewise.
 //   12 MULTIPLY   a * b, likewise (no fused multiply-add anywhere: built with -fmad=false).
 //   13 DIVIDE     FLOAT32/FLOAT64 a / b; null when b == 0 (also -0.0).
@@ -64,6 +71,15 @@
 //                 (ember_cast.cuh): integral narrowing wraps, floats to INT32/INT64 saturate with NaN -> 0,
 //                 to INT8/INT16 through INT32, x != 0 to BOOL8 (NaN -> 1), integers to floats round to
 //                 nearest even, FLOAT64 -> FLOAT32 rounds to nearest even.
+//                 With DECIMAL64 (parameter word: source scale sf, target scale st, target precision pt),
+//                 Spark's legacy decimal casts on the unscaled value v:
+//                 to DECIMAL64 from DECIMAL64, BOOL8 or INT8..INT64 (sf = 0): st >= sf: v * 10^(st-sf),
+//                 null unless |v| < 10^max(pt-(st-sf), 0); st < sf: q = v / 10^(sf-st) (truncating), plus
+//                 sign(v) when 2 * |v % 10^(sf-st)| >= 10^(sf-st) (HALF_UP), null unless |q| < 10^pt.
+//                 DECIMAL64 to BOOL8: v != 0. To INT8..INT64: v / 10^sf truncating, wrapped to the width.
+//                 To FLOAT64: (double) v / 10^sf (both rounded to nearest, one IEEE division); to
+//                 FLOAT32: sf == 0: (float) v rounded to nearest; else (float) v / (float) 10^sf.
+//                 Every int64 v is defined (values outside the precision included).
 //   41 IF         a is BOOL8: dst = b when a is 1, c when a is 0 or null (value and null flag).
 //   42 COALESCE   dst = the first non-null trailing operand register; null when all are null.
 //   43 IN         a IN (trailing literals of type): null when a is null; 1 when a equals a literal (the
@@ -74,12 +90,15 @@
 //   53 DATE_ADD   DATE32 a + INT32 b days, wrapping at int32 (Spark 3.5's iadd).
 //   54 DATE_SUB   DATE32 a - INT32 b days, wrapping at int32.
 //   55 DATE_DIFF  INT32 a - b for DATE32 a (end) and b (start), wrapping at int32.
+//   60 MAKE_DECIMAL  INT64 or DECIMAL64 a as a DECIMAL64 of precision aux (1..18): a, null unless
+//                 -10^aux < a < 10^aux.
+//   61 UNSCALED_VALUE  DECIMAL64 a as INT64: a.
 #include "ember.cuh"
 #include "ember_cast.cuh"
 
 namespace {
 
-enum : int { T_BOOL8 = 0, T_I8 = 1, T_I16 = 2, T_I32 = 3, T_I64 = 4, T_F32 = 5, T_F64 = 6, T_DATE32 = 7 };
+enum : int { T_BOOL8 = 0, T_I8 = 1, T_I16 = 2, T_I32 = 3, T_I64 = 4, T_F32 = 5, T_F64 = 6, T_DATE32 = 7, T_DEC64 = 8 };
 
 enum : int {
   OP_INPUT = 1, OP_LITERAL = 2, OP_NULL = 3, OP_OUTPUT = 4,
@@ -89,8 +108,20 @@ enum : int {
   OP_GREATER_OR_EQUAL = 25, OP_NOT_EQUAL = 26,
   OP_AND = 30, OP_OR = 31, OP_NOT = 32, OP_IS_NULL = 33, OP_IS_NOT_NULL = 34, OP_IS_NAN = 35,
   OP_CAST = 40, OP_IF = 41, OP_COALESCE = 42, OP_IN = 43,
-  OP_YEAR = 50, OP_MONTH = 51, OP_DAY_OF_MONTH = 52, OP_DATE_ADD = 53, OP_DATE_SUB = 54, OP_DATE_DIFF = 55
+  OP_YEAR = 50, OP_MONTH = 51, OP_DAY_OF_MONTH = 52, OP_DATE_ADD = 53, OP_DATE_SUB = 54, OP_DATE_DIFF = 55,
+  OP_MAKE_DECIMAL = 60, OP_UNSCALED_VALUE = 61
 };
+
+// Powers of ten 10^0..10^18: exact in int64 and double; the float ones are the nearest floats
+// (exact up to 10^10). Instruction parameters index them uniformly across a warp (constant cache).
+__constant__ int64_t kPow10[19] = {
+    1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL, 100000000LL, 1000000000LL,
+    10000000000LL, 100000000000LL, 1000000000000LL, 10000000000000LL, 100000000000000LL,
+    1000000000000000LL, 10000000000000000LL, 100000000000000000LL, 1000000000000000000LL};
+__constant__ double kPow10F64[19] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+                                     1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+__constant__ float kPow10F32[19] = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f,
+                                    1e11f, 1e12f, 1e13f, 1e14f, 1e15f, 1e16f, 1e17f, 1e18f};
 
 __device__ __forceinline__ float f32_of(int64_t v) { return __int_as_float(ember_wrap<int32_t>(v)); }
 __device__ __forceinline__ double f64_of(int64_t v) { return __longlong_as_double(v); }
@@ -217,6 +248,48 @@ __device__ __forceinline__ int64_t cast_value(int from, int to, int64_t v) {
     case T_F32: return word_f32(__ll2float_rn(v));  // one rounding, straight from the integer
     case T_F64: return word_f64(__ll2double_rn(v));
     default: return narrow(to, v);
+  }
+}
+
+// Whether unscaled v has at most p (0..18) digits: -10^p < v < 10^p.
+__device__ __forceinline__ bool fits_precision(int64_t v, int p) {
+  const int64_t bound = kPow10[p];
+  return v > -bound && v < bound;
+}
+
+// Spark's Decimal.changePrecision(pt, st, ROUND_HALF_UP) of unscaled v at scale sf; null on overflow.
+// No step overflows int64: a scale-up multiplies only values below 10^(pt - d), and |v % 10^d| * 2 < 2 * 10^18.
+__device__ __forceinline__ int64_t rescale(int64_t v, int sf, int st, int pt, bool& null) {
+  if (st >= sf) {
+    const int d = st - sf;
+    if (!fits_precision(v, pt >= d ? pt - d : 0)) {
+      null = true;
+      return 0;
+    }
+    return v * kPow10[d];
+  }
+  const int64_t divisor = kPow10[sf - st];
+  int64_t q = v / divisor;
+  const int64_t dropped = v % divisor;
+  if ((dropped < 0 ? -dropped : dropped) * 2 >= divisor) q += dropped < 0 ? -1 : 1;
+  if (!fits_precision(q, pt)) {
+    null = true;
+    return 0;
+  }
+  return q;
+}
+
+// CAST from or to DECIMAL64 (the contract above); `params` is the instruction's parameter word.
+__device__ __forceinline__ int64_t cast_decimal(int from, int to, int64_t v, int64_t params, bool& null) {
+  const int sf = static_cast<int>(params & 0xff);
+  const int st = static_cast<int>((params >> 8) & 0xff);
+  const int pt = static_cast<int>((params >> 16) & 0xff);
+  if (to == T_DEC64) return rescale(v, from == T_DEC64 ? sf : 0, st, pt, null);
+  switch (to) {
+    case T_BOOL8: return v != 0 ? 1 : 0;
+    case T_F64: return word_f64(__ddiv_rn(__ll2double_rn(v), kPow10F64[sf]));
+    case T_F32: return word_f32(sf == 0 ? __ll2float_rn(v) : __fdiv_rn(__ll2float_rn(v), kPow10F32[sf]));
+    default: return narrow(to, v / kPow10[sf]);
   }
 }
 
@@ -400,7 +473,20 @@ extern "C" __global__ void ember_eval_program(const int64_t* __restrict__ progra
         }
         case OP_CAST:
           null = na;
-          v = cast_value(t, aux, a);
+          if (t == T_DEC64 || aux == T_DEC64) {
+            v = cast_decimal(t, aux, a, __ldg(program + pc), null);
+            pc += 1;
+          } else {
+            v = cast_value(t, aux, a);
+          }
+          break;
+        case OP_MAKE_DECIMAL:
+          null = na || !fits_precision(a, aux);
+          v = a;
+          break;
+        case OP_UNSCALED_VALUE:
+          null = na;
+          v = a;
           break;
         case OP_IF: {
           const bool take_b = !na && a != 0;

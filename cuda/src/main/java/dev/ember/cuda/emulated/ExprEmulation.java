@@ -2,6 +2,7 @@ package dev.ember.cuda.emulated;
 
 import static dev.ember.cuda.expr.ProgramEncoding.TYPE_BOOL8;
 import static dev.ember.cuda.expr.ProgramEncoding.TYPE_DATE32;
+import static dev.ember.cuda.expr.ProgramEncoding.TYPE_DECIMAL64;
 import static dev.ember.cuda.expr.ProgramEncoding.TYPE_FLOAT32;
 import static dev.ember.cuda.expr.ProgramEncoding.TYPE_FLOAT64;
 import static dev.ember.cuda.expr.ProgramEncoding.TYPE_INT16;
@@ -17,10 +18,23 @@ import java.util.Map;
 /**
  * Emulation of {@code expr.cu}'s {@code ember_eval_program}: the same program contract interpreted row
  * by row in Java, whose primitive arithmetic is the JVM's (and so Spark's). CAST goes through {@link
- * CastEmulation}'s conversions, as the kernel shares {@code cast.cu}'s device functions.
+ * CastEmulation}'s conversions, as the kernel shares {@code cast.cu}'s device functions. DECIMAL64 is an
+ * int64; its casts follow the contract in {@code expr.cu} with Java's long and IEEE arithmetic.
  */
 final class ExprEmulation {
     private static final String[] CAST_SUFFIX = {"bool8", "i8", "i16", "i32", "i64", "f32", "f64"};
+    private static final long[] POW10 = new long[19];
+    private static final double[] POW10_F64 = new double[19];
+    private static final float[] POW10_F32 = new float[19];
+
+    static {
+        for (int i = 0; i < POW10.length; i++) {
+            POW10[i] = i == 0 ? 1 : POW10[i - 1] * 10;
+            // The literals 1e<i> (as the kernel's tables): the nearest double and float to 10^i.
+            POW10_F64[i] = Double.parseDouble("1e" + i);
+            POW10_F32[i] = Float.parseFloat("1e" + i);
+        }
+    }
 
     private ExprEmulation() {}
 
@@ -87,7 +101,12 @@ final class ExprEmulation {
         if (op == Op.COALESCE.code() || op == Op.IN.code()) {
             return 1 + ProgramEncoding.count(code[pc]);
         }
-        return 1;
+        return isDecimalCast(code[pc]) ? 2 : 1;
+    }
+
+    private static boolean isDecimalCast(long w) {
+        return ProgramEncoding.opcode(w) == Op.CAST.code()
+                && (ProgramEncoding.type(w) == TYPE_DECIMAL64 || ProgramEncoding.aux(w) == TYPE_DECIMAL64);
     }
 
     private static void runRow(long[] code, long columns, int numInputs, long i, long[] regs, boolean[] nulls,
@@ -141,6 +160,11 @@ final class ExprEmulation {
                     isNull = true;
                 }
                 v = found ? 1 : 0;
+            } else if (isDecimalCast(w)) {
+                isNull = nulls[ra];
+                long[] result = new long[1];
+                isNull |= castDecimal(t, ProgramEncoding.aux(w), regs[ra], code[pc - 1], result);
+                v = result[0];
             } else if (op == Op.IF.code()) {
                 int chosen = !nulls[ra] && regs[ra] != 0 ? rb : ProgramEncoding.c(w);
                 v = regs[chosen];
@@ -222,6 +246,11 @@ final class ExprEmulation {
                     ? CastEmulation.castFloating(CAST_SUFFIX[aux], t == TYPE_FLOAT32 ? f32(a) : f64(a))
                     : CastEmulation.castIntegral(CAST_SUFFIX[aux], a);
             case YEAR, MONTH, DAY_OF_MONTH -> out[0] = datePart(op, a);
+            case MAKE_DECIMAL -> {
+                out[0] = a;
+                return na || !fitsPrecision(a, aux);
+            }
+            case UNSCALED_VALUE -> out[0] = a;
             case DATE_ADD -> {
                 out[0] = (int) (a + b);
                 return eitherNull;
@@ -297,6 +326,44 @@ final class ExprEmulation {
         return false;
     }
 
+    private static boolean fitsPrecision(long v, int p) {
+        return v > -POW10[p] && v < POW10[p];
+    }
+
+    /** CAST from or to DECIMAL64; returns whether the result is null (overflow), the value in {@code out[0]}. */
+    private static boolean castDecimal(int from, int to, long v, long parameters, long[] out) {
+        int sf = ProgramEncoding.castFromScale(parameters);
+        int st = ProgramEncoding.castToScale(parameters);
+        int pt = ProgramEncoding.castToPrecision(parameters);
+        if (to == TYPE_DECIMAL64) {
+            int fromScale = from == TYPE_DECIMAL64 ? sf : 0;
+            long r;
+            if (st >= fromScale) {
+                int d = st - fromScale;
+                if (!fitsPrecision(v, Math.max(pt - d, 0))) {
+                    return true;
+                }
+                r = v * POW10[d];
+            } else {
+                long divisor = POW10[fromScale - st];
+                r = v / divisor;
+                long dropped = v % divisor;
+                if (Math.abs(dropped) * 2 >= divisor) {
+                    r += dropped < 0 ? -1 : 1;
+                }
+            }
+            out[0] = r;
+            return !fitsPrecision(r, pt);
+        }
+        out[0] = switch (to) {
+            case TYPE_BOOL8 -> v != 0 ? 1 : 0;
+            case TYPE_FLOAT64 -> f64Word((double) v / POW10_F64[sf]);
+            case TYPE_FLOAT32 -> f32Word(sf == 0 ? (float) v : (float) v / POW10_F32[sf]);
+            default -> narrow(to, v / POW10[sf]);
+        };
+        return false;
+    }
+
     /** Spark's order: equal when ==, else Double.compare (NaN above everything, NaN = NaN). */
     private static int compare(int t, long a, long b) {
         if (t == TYPE_FLOAT32 || t == TYPE_FLOAT64) {
@@ -356,7 +423,7 @@ final class ExprEmulation {
             case TYPE_INT16 -> m.getShort(data + i * 2);
             case TYPE_INT32, TYPE_DATE32 -> m.getInt(data + i * 4);
             case TYPE_FLOAT32 -> m.getInt(data + i * 4) & 0xffffffffL;
-            case TYPE_INT64, TYPE_FLOAT64 -> m.getLong(data + i * 8);
+            case TYPE_INT64, TYPE_FLOAT64, TYPE_DECIMAL64 -> m.getLong(data + i * 8);
             default -> throw new IllegalArgumentException("unknown type code " + t);
         };
     }

@@ -12,6 +12,7 @@ import static dev.ember.cuda.column.DType.INT8;
 import dev.ember.cuda.column.DType;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The operations of an expression program, with Spark 3.5's semantics when ANSI mode is off. Unless
@@ -20,9 +21,18 @@ import java.util.Set;
  * layer inserts Spark's implicit casts first). Floating-point results that are NaN are the canonical
  * NaN ({@code Float.NaN} / {@code Double.NaN}); values moved without computation (inputs, literals,
  * IF, COALESCE) keep their bits. The contract per opcode is repeated in {@code expr.cu}.
+ *
+ * <p>DECIMAL64 values (precision 1..18) are their unscaled int64: comparisons, IS NULL, IF, COALESCE
+ * and IN work on them as on integers, between operands of one precision and scale (Spark's analyzer
+ * casts comparison operands to a common decimal type first). Decimal arithmetic is built with {@link
+ * ProgramBuilder#decimalAdd} and its siblings, casts with {@link ProgramBuilder#cast}.
  */
 public enum Op {
-    /** Numeric {@code a + b}: integral types wrap at their own width (tinyint + tinyint stays tinyint); IEEE for floats. */
+    /**
+     * Numeric {@code a + b}: integral types wrap at their own width (tinyint + tinyint stays tinyint);
+     * IEEE for floats. On DECIMAL64 (emitted only by {@link ProgramBuilder#decimalAdd}, on operands
+     * rescaled to the result's scale) the sum of the unscaled values, which cannot overflow int64.
+     */
     ADD(10, Shape.BINARY_NUMERIC),
     /** Numeric {@code a - b}, wrapping like {@link #ADD}. */
     SUBTRACT(11, Shape.BINARY_NUMERIC),
@@ -78,7 +88,13 @@ public enum Op {
     /**
      * {@code CAST(a AS t)} among BOOL8, INT8..INT64, FLOAT32, FLOAT64 with the rules of {@code cast.cu}
      * (integral narrowing wraps, floating to integral saturates with NaN as 0, to tinyint/smallint
-     * through int; x != 0 to boolean, NaN is true). Built with {@link ProgramBuilder#cast}.
+     * through int; x != 0 to boolean, NaN is true), and with DECIMAL64 as Spark's legacy cast: decimal
+     * to decimal rescales exactly up and HALF_UP down, null when the result has more digits than its
+     * precision; BOOL8 and integral values to decimal likewise (from scale 0); decimal to integral
+     * truncates toward zero and wraps to the target width; decimal to boolean is {@code d != 0};
+     * decimal to FLOAT64/FLOAT32 is the unscaled value divided by 10^scale in that type, which is
+     * Spark's correctly rounded {@code BigDecimal.doubleValue()/floatValue()} where the builder allows
+     * it ({@link ProgramBuilder#decimalCastProblem}). Built with {@link ProgramBuilder#cast}.
      */
     CAST(40, Shape.SPECIAL),
     /** {@code IF(c, a, b)}: a when c is true, b when c is false or null. c is BOOL8, a and b of one type. */
@@ -91,6 +107,15 @@ public enum Op {
      * Built with {@link ProgramBuilder#in}.
      */
     IN(43, Shape.SPECIAL),
+    /**
+     * Spark's {@code MakeDecimal(v, p, s)} with nullOnOverflow, and the overflow check of decimal
+     * arithmetic: the INT64 or DECIMAL64 operand's value as an unscaled DECIMAL64, null when
+     * {@code |v| >= 10^p} (the precision p, 1..18, is the instruction's aux field). Built with {@link
+     * ProgramBuilder#makeDecimal}.
+     */
+    MAKE_DECIMAL(60, Shape.SPECIAL),
+    /** Spark's {@code UnscaledValue(d)}: a DECIMAL64's unscaled value as INT64. Built with {@link ProgramBuilder#unscaledValue}. */
+    UNSCALED_VALUE(61, Shape.SPECIAL),
     /** {@code year(d)} of a DATE32 (days since 1970-01-01, proleptic Gregorian) as INT32. */
     YEAR(50, Shape.DATE_PART),
     /** {@code month(d)}, 1..12, as INT32. */
@@ -107,6 +132,8 @@ public enum Op {
     static final Set<DType> NUMERIC = Set.of(INT8, INT16, INT32, INT64, FLOAT32, FLOAT64);
     static final Set<DType> FLOATING = Set.of(FLOAT32, FLOAT64);
     static final Set<DType> CASTABLE = Set.of(BOOL8, INT8, INT16, INT32, INT64, FLOAT32, FLOAT64);
+    /** Every type a program computes with, DECIMAL64 of any precision and scale included. */
+    private static final Predicate<DType> ANY = ProgramEncoding::isProgramType;
 
     private enum Shape {
         BINARY_NUMERIC, FLOATING_BINARY, INT64_BINARY, UNARY_NUMERIC, COMPARISON, LOGIC, LOGIC_UNARY, NULL_TEST,
@@ -157,7 +184,7 @@ public enum Op {
                 return sameType(operands, 1, NUMERIC, "numeric");
             }
             case COMPARISON -> {
-                sameType(operands, 2, Set.copyOf(ProgramEncoding.TYPES), "comparable");
+                sameType(operands, 2, ANY, "comparable");
                 return BOOL8;
             }
             case LOGIC -> {
@@ -167,7 +194,7 @@ public enum Op {
                 return sameType(operands, 1, Set.of(BOOL8), "boolean");
             }
             case NULL_TEST -> {
-                sameType(operands, 1, Set.copyOf(ProgramEncoding.TYPES), "any");
+                sameType(operands, 1, ANY, "any");
                 return BOOL8;
             }
             case FLOATING_TEST -> {
@@ -179,13 +206,13 @@ public enum Op {
                 if (!operands.get(0).equals(BOOL8)) {
                     throw new IllegalArgumentException("IF needs a boolean condition, not " + operands.get(0));
                 }
-                return sameType(operands.subList(1, 3), 2, Set.copyOf(ProgramEncoding.TYPES), "IF branch");
+                return sameType(operands.subList(1, 3), 2, ANY, "IF branch");
             }
             case VARIADIC -> {
                 if (operands.isEmpty()) {
                     throw new IllegalArgumentException(this + " needs at least one operand");
                 }
-                return sameType(operands, operands.size(), Set.copyOf(ProgramEncoding.TYPES), "any");
+                return sameType(operands, operands.size(), ANY, "any");
             }
             case DATE_PART -> {
                 sameType(operands, 1, Set.of(DATE32), "date");
@@ -204,7 +231,12 @@ public enum Op {
                 return INT32;
             }
             default -> throw new IllegalArgumentException(this + " needs more than operands: use ProgramBuilder."
-                    + (this == CAST ? "cast(value, type)" : "in(value, literals)"));
+                    + switch (this) {
+                        case CAST -> "cast(value, type)";
+                        case MAKE_DECIMAL -> "makeDecimal(value, precision, scale)";
+                        case UNSCALED_VALUE -> "unscaledValue(value)";
+                        default -> "in(value, literals)";
+                    });
         }
     }
 
@@ -216,6 +248,10 @@ public enum Op {
     }
 
     private DType sameType(List<DType> operands, int n, Set<DType> allowed, String what) {
+        return sameType(operands, n, allowed::contains, what);
+    }
+
+    private DType sameType(List<DType> operands, int n, Predicate<DType> allowed, String what) {
         arity(operands, n);
         DType first = operands.get(0);
         for (DType t : operands) {
@@ -224,7 +260,7 @@ public enum Op {
                         + ": cast them to a common type first");
             }
         }
-        if (!allowed.contains(first)) {
+        if (!allowed.test(first)) {
             throw new IllegalArgumentException(this + " takes " + what + " operands, not " + first);
         }
         return first;

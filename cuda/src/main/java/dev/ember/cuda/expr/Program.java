@@ -83,7 +83,7 @@ public final class Program {
         while (pc < code.length) {
             long w = code[pc++];
             int opcode = ProgramEncoding.opcode(w);
-            DType type = ProgramEncoding.type(ProgramEncoding.type(w));
+            String type = ProgramEncoding.typeName(ProgramEncoding.type(w));
             String dst = "r" + ProgramEncoding.dst(w);
             sb.append('\n');
             switch (opcode) {
@@ -107,8 +107,17 @@ public final class Program {
                                 .append(ProgramEncoding.aux(w) != 0 ? " + null" : "");
                         pc += ProgramEncoding.count(w);
                     } else if (op == Op.CAST) {
-                        sb.append(" r").append(ProgramEncoding.a(w)).append(" to ")
-                                .append(ProgramEncoding.type(ProgramEncoding.aux(w)));
+                        int to = ProgramEncoding.aux(w);
+                        sb.append(" r").append(ProgramEncoding.a(w)).append(" to ").append(ProgramEncoding.typeName(to));
+                        if (ProgramEncoding.type(w) == ProgramEncoding.TYPE_DECIMAL64
+                                || to == ProgramEncoding.TYPE_DECIMAL64) {
+                            long p = code[pc++];
+                            sb.append(" (scale ").append(ProgramEncoding.castFromScale(p)).append(" -> decimal(")
+                                    .append(ProgramEncoding.castToPrecision(p)).append(',')
+                                    .append(ProgramEncoding.castToScale(p)).append("))");
+                        }
+                    } else if (op == Op.MAKE_DECIMAL) {
+                        sb.append(" r").append(ProgramEncoding.a(w)).append(" precision ").append(ProgramEncoding.aux(w));
                     } else {
                         int arity = op == Op.IF ? 3 : isUnary(op) ? 1 : 2;
                         sb.append(" r").append(ProgramEncoding.a(w));
@@ -127,7 +136,7 @@ public final class Program {
 
     private static boolean isUnary(Op op) {
         return switch (op) {
-            case NEGATE, ABS, NOT, IS_NULL, IS_NOT_NULL, IS_NAN, YEAR, MONTH, DAY_OF_MONTH -> true;
+            case NEGATE, ABS, NOT, IS_NULL, IS_NOT_NULL, IS_NAN, YEAR, MONTH, DAY_OF_MONTH, UNSCALED_VALUE -> true;
             default -> false;
         };
     }

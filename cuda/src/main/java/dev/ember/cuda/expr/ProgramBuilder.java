@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -112,7 +113,8 @@ public final class ProgramBuilder {
     /**
      * A literal from a boxed value as Spark's {@code Literal} holds it: Boolean for BOOL8, Byte / Short
      * / Integer / Long (in range) for the integral types, Float for FLOAT32, Float or Double for
-     * FLOAT64, Integer (days) or LocalDate for DATE32; null gives {@link #nullLiteral}.
+     * FLOAT64, Integer (days) or LocalDate for DATE32, a {@link java.math.BigDecimal} that fits exactly for
+     * DECIMAL64; null gives {@link #nullLiteral}.
      */
     public Reg literal(DType type, Object value) {
         requireNonNull(type, "type is null");
@@ -268,12 +270,16 @@ public final class ProgramBuilder {
     }
 
     /**
-     * {@code CAST(value AS to)} among BOOL8, INT8, INT16, INT32, INT64, FLOAT32 and FLOAT64 ({@link
-     * Op#CAST}); a cast to the value's own type returns {@code value}.
+     * {@code CAST(value AS to)} among BOOL8, INT8, INT16, INT32, INT64, FLOAT32 and FLOAT64, and from
+     * and to DECIMAL64 where {@link #decimalCastProblem} allows ({@link Op#CAST}); a cast to the value's
+     * own type returns {@code value}.
      */
     public Reg cast(Reg value, DType to) {
         check(value, "CAST operand");
         requireNonNull(to, "to is null");
+        if (value.type().isDecimal() || to.isDecimal()) {
+            return DecimalOps.cast(this, value, to);
+        }
         if (!Op.CASTABLE.contains(value.type()) || !Op.CASTABLE.contains(to)) {
             throw new IllegalArgumentException("CAST converts among " + ProgramEncoding.TYPES.subList(0, 7)
                     + ", not " + value.type() + " to " + to);
@@ -308,6 +314,45 @@ public final class ProgramBuilder {
         long[] trailing = words.stream().mapToLong(Long::longValue).toArray();
         return append(Op.IN.code(), ProgramEncoding.typeCode(value.type()), hasNull ? 1 : 0, DType.BOOL8,
                 new Reg[] {value}, trailing, 0);
+    }
+
+    /** Why programs cannot cast {@code from} to {@code to}, where either is a decimal, or empty. */
+    public static Optional<String> decimalCastProblem(DType from, DType to) {
+        return DecimalOps.castProblem(from, to);
+    }
+
+    /** Spark's {@code MakeDecimal(unscaled, precision, scale)} with nullOnOverflow ({@link Op#MAKE_DECIMAL}). */
+    public Reg makeDecimal(Reg unscaled, int precision, int scale) {
+        return DecimalOps.makeDecimal(this, check(unscaled, "MAKE_DECIMAL operand"), precision, scale);
+    }
+
+    /** Spark's {@code UnscaledValue(decimal)} ({@link Op#UNSCALED_VALUE}). */
+    public Reg unscaledValue(Reg decimal) {
+        return DecimalOps.unscaledValue(this, check(decimal, "UNSCALED_VALUE operand"));
+    }
+
+    /**
+     * Spark's result type of decimal {@code a op b} for ADD, SUBTRACT and MULTIPLY.
+     *
+     * @throws IllegalArgumentException when an operand is not DECIMAL64 or the result needs more than 18 digits
+     */
+    public static DType decimalResultType(Op op, DType a, DType b) {
+        return DecimalOps.resultType(op, a, b);
+    }
+
+    /** Decimal {@code a + b} of any two DECIMAL64 types, of type {@link #decimalResultType}; null on overflow. */
+    public Reg decimalAdd(Reg a, Reg b) {
+        return DecimalOps.arithmetic(this, Op.ADD, check(a, "ADD operand 0"), check(b, "ADD operand 1"));
+    }
+
+    /** Decimal {@code a - b}, as {@link #decimalAdd}. */
+    public Reg decimalSubtract(Reg a, Reg b) {
+        return DecimalOps.arithmetic(this, Op.SUBTRACT, check(a, "SUBTRACT operand 0"), check(b, "SUBTRACT operand 1"));
+    }
+
+    /** Decimal {@code a * b}, as {@link #decimalAdd}. */
+    public Reg decimalMultiply(Reg a, Reg b) {
+        return DecimalOps.arithmetic(this, Op.MULTIPLY, check(a, "MULTIPLY operand 0"), check(b, "MULTIPLY operand 1"));
     }
 
     public Reg year(Reg date) {
@@ -444,6 +489,10 @@ public final class ProgramBuilder {
                     } else {
                         code.add(ProgramEncoding.withOperands(header, args.length > 0 ? args[0] : 0,
                                 args.length > 1 ? args[1] : 0, args.length > 2 ? args[2] : 0));
+                        // A decimal CAST's parameter word.
+                        for (long w : node.trailing()) {
+                            code.add(w);
+                        }
                     }
                 }
             }
@@ -458,6 +507,11 @@ public final class ProgramBuilder {
 
     private Reg literalWord(DType type, long word) {
         return append(OP_LITERAL, ProgramEncoding.typeCode(type), 0, type, new Reg[0], new long[] {word}, 0);
+    }
+
+    /** Appends an instruction built by {@link DecimalOps} (operands already checked). */
+    Reg appendNode(int opcode, int typeCode, int aux, DType result, Reg[] args, long[] trailing) {
+        return append(opcode, typeCode, aux, result, args, trailing, 0);
     }
 
     private Reg append(int opcode, int typeCode, int aux, DType result, Reg[] args, long[] trailing, int index) {
@@ -491,6 +545,7 @@ public final class ProgramBuilder {
             case ProgramEncoding.TYPE_INT16 -> integral(type, value, Short.MIN_VALUE, Short.MAX_VALUE);
             case ProgramEncoding.TYPE_INT32 -> integral(type, value, Integer.MIN_VALUE, Integer.MAX_VALUE);
             case ProgramEncoding.TYPE_INT64 -> integral(type, value, Long.MIN_VALUE, Long.MAX_VALUE);
+            case ProgramEncoding.TYPE_DECIMAL64 -> DecimalOps.literalWord(type, value);
             case ProgramEncoding.TYPE_FLOAT32 -> {
                 if (!(value instanceof Float f)) {
                     throw badLiteral(type, value, "a Float");

@@ -13,7 +13,8 @@ import java.util.List;
  * <pre>
  *  bits  0..7   opcode            (the OP_* constants, {@link Op#code()})
  *  bits  8..15  type code         (the operand type; for CAST the source type)
- *  bits 16..23  aux               (CAST: target type code; IN: 1 if the literal list holds a null)
+ *  bits 16..23  aux               (CAST: target type code; IN: 1 if the literal list holds a null;
+ *                                  MAKE_DECIMAL: the precision)
  *  bits 24..31  destination register
  *  bits 32..39  operand register a  | INPUT: bits 32..63 column index
  *  bits 40..47  operand register b  | COALESCE, IN: bits 40..55 count of trailing words
@@ -21,8 +22,15 @@ import java.util.List;
  * </pre>
  *
  * Trailing words: LITERAL has one (the value), COALESCE one per operand register, IN one per non-null
- * literal. Register values are int64 words: BOOL8 as 0/1, integral types and DATE32 sign-extended,
- * FLOAT32 as its bit pattern zero-extended, FLOAT64 as its bit pattern. A null register holds 0.
+ * literal, CAST one when its source or target is DECIMAL64 (the {@link #decimalCast} parameters).
+ * Register values are int64 words: BOOL8 as 0/1, integral types and DATE32 sign-extended, FLOAT32 as
+ * its bit pattern zero-extended, FLOAT64 as its bit pattern, DECIMAL64 as its unscaled value. A null
+ * register holds 0.
+ *
+ * <p>The type code says how a value is stored and compared; DECIMAL64 is one code for every precision
+ * and scale, because only the operations that change a decimal's precision or scale need them, and
+ * those carry them in their own fields (MAKE_DECIMAL's aux, the CAST parameter word). The program keeps
+ * the full types of its inputs and outputs ({@link Program#inputType}, {@link Program#outputTypes}).
  */
 public final class ProgramEncoding {
     /** Registers are 8-bit fields and the kernel keeps the null flags in one 64-bit mask. */
@@ -42,8 +50,13 @@ public final class ProgramEncoding {
     public static final int TYPE_FLOAT32 = 5;
     public static final int TYPE_FLOAT64 = 6;
     public static final int TYPE_DATE32 = 7;
+    /** A decimal of precision 1..18 as its unscaled int64, whatever its precision and scale. */
+    public static final int TYPE_DECIMAL64 = 8;
 
-    /** The value types a program computes with, indexed by type code. */
+    /**
+     * The value types a program computes with besides DECIMAL64, indexed by type code; every
+     * DECIMAL64 type has type code {@link #TYPE_DECIMAL64}.
+     */
     public static final List<DType> TYPES = List.of(DType.BOOL8, DType.INT8, DType.INT16, DType.INT32, DType.INT64,
             DType.FLOAT32, DType.FLOAT64, DType.DATE32);
 
@@ -58,20 +71,57 @@ public final class ProgramEncoding {
 
     private ProgramEncoding() {}
 
+    /** Whether programs compute with {@code type}: one of {@link #TYPES} or any DECIMAL64. */
+    public static boolean isProgramType(DType type) {
+        return type.id() == DType.TypeId.DECIMAL64 || TYPES.contains(type);
+    }
+
     /** The type code of {@code type}, or an exception naming the supported types. */
     public static int typeCode(DType type) {
+        if (type.id() == DType.TypeId.DECIMAL64) {
+            return TYPE_DECIMAL64;
+        }
         int code = TYPES.indexOf(type);
         if (code < 0) {
-            throw new IllegalArgumentException("expression programs compute with " + TYPES + ", not " + type);
+            throw new IllegalArgumentException("expression programs compute with " + TYPES
+                    + " and decimals of up to 18 digits, not " + type);
         }
         return code;
     }
 
+    /** The type of a type code other than {@link #TYPE_DECIMAL64} (which needs a precision and scale). */
     public static DType type(int code) {
         if (code < 0 || code >= TYPES.size()) {
-            throw new IllegalArgumentException("unknown type code " + code);
+            throw new IllegalArgumentException("unknown type code " + code
+                    + (code == TYPE_DECIMAL64 ? " (DECIMAL64 has no single type)" : ""));
         }
         return TYPES.get(code);
+    }
+
+    /** A type code's name for listings: the type's SQL name, {@code decimal64} for DECIMAL64. */
+    public static String typeName(int code) {
+        return code == TYPE_DECIMAL64 ? "decimal64" : type(code).toString();
+    }
+
+    /**
+     * The parameter word of a CAST from or to DECIMAL64: bits 0..7 the source scale (0 for
+     * non-decimal sources), 8..15 the target scale, 16..23 the target precision (0 for non-decimal
+     * targets).
+     */
+    public static long decimalCast(int fromScale, int toScale, int toPrecision) {
+        return (fromScale & 0xffL) | (toScale & 0xffL) << 8 | (toPrecision & 0xffL) << 16;
+    }
+
+    public static int castFromScale(long parameters) {
+        return (int) (parameters & 0xff);
+    }
+
+    public static int castToScale(long parameters) {
+        return (int) (parameters >>> 8 & 0xff);
+    }
+
+    public static int castToPrecision(long parameters) {
+        return (int) (parameters >>> 16 & 0xff);
     }
 
     public static long header(int opcode, int type, int aux, int dst) {
@@ -126,6 +176,6 @@ public final class ProgramEncoding {
 
     /** Bytes per value of a type code in a column. */
     public static int width(int typeCode) {
-        return type(typeCode).sizeInBytes();
+        return typeCode == TYPE_DECIMAL64 ? 8 : type(typeCode).sizeInBytes();
     }
 }

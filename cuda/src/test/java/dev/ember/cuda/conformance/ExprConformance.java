@@ -31,6 +31,10 @@ final class ExprConformance {
     private static final DType[] CASTABLE = {DType.BOOL8, DType.INT8, DType.INT16, DType.INT32, DType.INT64,
         DType.FLOAT32, DType.FLOAT64};
 
+    private static final DType DEC10 = DType.decimal64(10, 2);
+    private static final DType DEC7 = DType.decimal64(7, 2);
+    private static final DType DEC15 = DType.decimal64(15, 5);
+
     private ExprConformance() {}
 
     static List<ConformanceCase> cases() {
@@ -40,6 +44,8 @@ final class ExprConformance {
         }
         cases.add(program("expr boolean", new DType[] {DType.BOOL8, DType.BOOL8, DType.BOOL8}, ExprConformance::logic));
         cases.add(program("expr date", new DType[] {DType.DATE32, DType.DATE32, DType.INT32}, ExprConformance::dates));
+        cases.add(program("expr decimal64", new DType[] {DEC10, DEC10, DEC7, DType.BOOL8, DType.INT64, DEC15, DType.INT32},
+                ExprConformance::decimals));
         cases.add(program("expr mixed, 40 instructions", new DType[] {DType.INT32, DType.FLOAT64, DType.DATE32,
             DType.BOOL8, DType.INT64}, ExprConformance::mixed));
         return cases;
@@ -114,6 +120,39 @@ final class ExprConformance {
         comparisons(b, d, e);
         b.output(b.in(d, Arrays.asList(0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, null)));
         b.output(b.coalesce(d, e));
+    }
+
+    /** Every DECIMAL64 instruction; the random inputs are any int64, beyond the types' precision too. */
+    private static void decimals(ProgramBuilder b) {
+        Reg x = b.input(0, DEC10);
+        Reg y = b.input(1, DEC10);
+        Reg z = b.input(2, DEC7);
+        Reg flag = b.input(3, DType.BOOL8);
+        Reg l = b.input(4, DType.INT64);
+        Reg f = b.input(5, DEC15);
+        Reg i = b.input(6, DType.INT32);
+        comparisons(b, x, y);
+        for (DType to : List.of(DType.decimal64(12, 4), DType.decimal64(6, 0), DType.decimal64(18, 18),
+                DType.decimal64(9, 1), DType.BOOL8, DType.INT8, DType.INT16, DType.INT32, DType.INT64, DType.FLOAT64)) {
+            b.output(b.cast(x, to));
+        }
+        b.output(b.cast(z, DType.FLOAT32));
+        Reg wide = b.cast(l, DType.decimal64(18, 0));
+        b.output(wide);
+        b.output(b.cast(wide, DType.FLOAT64));
+        b.output(b.cast(wide, DType.FLOAT32));
+        b.output(b.cast(i, DEC7));
+        b.output(b.cast(flag, DType.decimal64(1, 0)));
+        b.output(b.cast(f, DType.decimal64(4, 1)));
+        b.output(b.makeDecimal(l, 17, 2));
+        b.output(b.makeDecimal(l, 1, 0));
+        b.output(b.unscaledValue(f));
+        b.output(b.decimalAdd(x, z));
+        b.output(b.decimalSubtract(x, f));
+        b.output(b.decimalMultiply(z, z));
+        b.output(b.ifThenElse(flag, x, y));
+        b.output(b.coalesce(x, b.nullLiteral(DEC10), b.literal(DEC10, new java.math.BigDecimal("-12.34"))));
+        b.output(b.in(y, Arrays.asList(java.math.BigDecimal.ZERO, new java.math.BigDecimal("99999999.99"), null)));
     }
 
     /** A 40-instruction program that keeps many values alive at once and reuses registers. */

@@ -10,6 +10,8 @@ import dev.ember.cuda.column.DType;
 import dev.ember.cuda.ops.Bitmaps;
 import dev.ember.cuda.testing.RandomData;
 import dev.ember.cuda.testing.TestDevices;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -166,6 +168,22 @@ final class EvalHarness {
                     out[i] = v[i];
                 }
             }
+            case DECIMAL64 -> {
+                // Extremes, zero, one unit either way, small values and values of every digit count.
+                long max = BigInteger.TEN.pow(type.precision()).longValueExact() - 1;
+                for (int i = 0; i < n; i++) {
+                    long unscaled = switch (r.nextInt(8)) {
+                        case 0 -> r.nextBoolean() ? max : -max;
+                        case 1 -> r.nextInt(3) - 1;
+                        case 2 -> (r.nextInt(2001) - 1000) % (max + 1);
+                        default -> {
+                            long bound = BigInteger.TEN.pow(1 + r.nextInt(type.precision())).longValueExact();
+                            yield (r.nextLong() >>> 1) % bound * (r.nextBoolean() ? 1 : -1);
+                        }
+                    };
+                    out[i] = BigDecimal.valueOf(unscaled, type.scale());
+                }
+            }
             default -> throw new IllegalArgumentException("no values for " + type);
         }
         if (nulls) {
@@ -227,6 +245,8 @@ final class EvalHarness {
                 data.putLong(at, x);
             } else if (value instanceof Float x) {
                 data.putInt(at, Float.floatToRawIntBits(x));
+            } else if (value instanceof BigDecimal x) {
+                data.putLong(at, x.unscaledValue().longValueExact());
             } else {
                 data.putLong(at, Double.doubleToRawLongBits((Double) value));
             }
@@ -278,6 +298,7 @@ final class EvalHarness {
                 case INT64 -> data.getLong(at);
                 case FLOAT32 -> Float.intBitsToFloat(data.getInt(at));
                 case FLOAT64 -> Double.longBitsToDouble(data.getLong(at));
+                case DECIMAL64 -> BigDecimal.valueOf(data.getLong(at), c.type().scale());
                 default -> throw new IllegalArgumentException("unexpected output type " + c.type());
             };
         }

@@ -53,7 +53,7 @@ class TestProgramBuilder {
                 .hasMessage("column 0 is already an input of type int, not bigint");
         assertThatThrownBy(() -> b.input(-1, DType.INT32)).hasMessage("column index must be >= 0, not -1");
         assertThatThrownBy(() -> b.input(1, DType.STRING)).hasMessageContaining("not string");
-        assertThatThrownBy(() -> b.input(1, DType.decimal64(10, 2))).hasMessageContaining("not decimal(10,2)");
+        assertThatThrownBy(() -> b.input(1, DType.decimal128(20, 2))).hasMessageContaining("not decimal(20,2)");
         assertThatThrownBy(() -> b.literal(DType.INT8, 300)).hasMessage("literal 300 is outside the range of tinyint (-128..127)");
         assertThatThrownBy(() -> b.literal(DType.FLOAT32, 1.0)).hasMessage("a float literal must be a Float, not Double 1.0");
         assertThatThrownBy(() -> b.literal(DType.BOOL8, 1)).hasMessage("a boolean literal must be a Boolean, not Integer 1");

@@ -320,7 +320,7 @@ public record HashAggregatePlan(Mode mode, List<Expression> inputs, int keyCount
 
     /**
      * Whether {@code e} is an initial value made without the expression engine: a null constant or a
-     * decimal zero (the decimal sums' initial value; programs do not compute decimals).
+     * decimal zero (the decimal sums' initial value, which may have more digits than programs compute with).
      */
     public static boolean isConstantColumn(Expression e) {
         return isNullLiteral(e) || e instanceof Literal l && l.dataType() instanceof DecimalType

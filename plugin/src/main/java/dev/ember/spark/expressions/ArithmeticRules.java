@@ -9,6 +9,7 @@ import static dev.ember.spark.expressions.ExprSupport.noFailOnError;
 import static dev.ember.spark.expressions.ExprSupport.reg;
 import static dev.ember.spark.expressions.ExprSupport.rule;
 
+import dev.ember.cuda.expr.Op;
 import dev.ember.cuda.expr.ProgramBuilder;
 import dev.ember.spark.planning.ExprRule;
 import dev.ember.spark.planning.TypeSig;
@@ -27,22 +28,32 @@ import org.apache.spark.sql.catalyst.expressions.UnaryPositive;
 
 /**
  * Arithmetic with ANSI off: integral results wrap at their type's width, division by zero gives null.
- * Decimal and interval arithmetic stay on the CPU (their types are not in the signatures); ANSI and
- * TRY evaluation modes stay on the CPU because they raise errors the GPU cannot raise.
+ * Decimal +, - and * with results of up to 18 digits compute exactly with Spark's result types ({@link
+ * DecimalRules}); wider decimals, decimal division, remainder and negation, and interval arithmetic stay
+ * on the CPU (their types are not in the signatures); ANSI and TRY evaluation modes stay on the CPU
+ * because they raise errors the GPU cannot raise.
  */
 public final class ArithmeticRules {
     private static final TypeSig DOUBLE = TypeSig.of(Kind.DOUBLE);
+    private static final TypeSig NUMERIC_AND_DECIMAL64 = TypeSig.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG,
+            Kind.FLOAT, Kind.DOUBLE, Kind.DECIMAL64);
 
     private ArithmeticRules() {}
 
     public static List<ExprRule<?>> rules() {
         return List.of(
-                rule(Add.class, "a + b (integral types wrap)", NUMERIC, NUMERIC, e -> legacyOnly(e, e.evalMode()),
-                        binary(ProgramBuilder::add)),
-                rule(Subtract.class, "a - b (integral types wrap)", NUMERIC, NUMERIC,
-                        e -> legacyOnly(e, e.evalMode()), binary(ProgramBuilder::subtract)),
-                rule(Multiply.class, "a * b (integral types wrap)", NUMERIC, NUMERIC,
-                        e -> legacyOnly(e, e.evalMode()), binary(ProgramBuilder::multiply)),
+                rule(Add.class, "a + b (integral types wrap; decimals of up to 18 result digits exactly, null on "
+                        + "overflow)", NUMERIC_AND_DECIMAL64, NUMERIC_AND_DECIMAL64,
+                        e -> legacyOnly(e, e.evalMode()).or(() -> DecimalRules.checkArithmetic(e, Op.ADD)),
+                        DecimalRules.arithmetic(Op.ADD)),
+                rule(Subtract.class, "a - b (integral types wrap; decimals as for +)", NUMERIC_AND_DECIMAL64,
+                        NUMERIC_AND_DECIMAL64,
+                        e -> legacyOnly(e, e.evalMode()).or(() -> DecimalRules.checkArithmetic(e, Op.SUBTRACT)),
+                        DecimalRules.arithmetic(Op.SUBTRACT)),
+                rule(Multiply.class, "a * b (integral types wrap; decimals as for +)", NUMERIC_AND_DECIMAL64,
+                        NUMERIC_AND_DECIMAL64,
+                        e -> legacyOnly(e, e.evalMode()).or(() -> DecimalRules.checkArithmetic(e, Op.MULTIPLY)),
+                        DecimalRules.arithmetic(Op.MULTIPLY)),
                 // Spark's analyzer casts the operands of / to double (or decimal, which stays on the CPU).
                 rule(Divide.class, "a / b on doubles; null when b is 0", DOUBLE, DOUBLE,
                         e -> legacyOnly(e, e.evalMode()), binary(ProgramBuilder::divide)),

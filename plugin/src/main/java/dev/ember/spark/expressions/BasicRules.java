@@ -44,6 +44,6 @@ public final class BasicRules {
                         .withTranslator((e, children, ctx) -> e.dataType() instanceof StringType
                                 ? (e.value() == null ? StringScalar.NULL
                                         : new StringScalar(((UTF8String) e.value()).getBytes()))
-                                : builder(ctx).literal(dtype(e.dataType()), e.value())));
+                                : builder(ctx).literal(dtype(e.dataType()), ExprSupport.engineValue(e.value()))));
     }
 }

@@ -8,7 +8,9 @@ import static dev.ember.spark.expressions.ExprSupport.reg;
 import static dev.ember.spark.expressions.ExprSupport.rule;
 
 import dev.ember.cuda.column.DType;
+import dev.ember.cuda.expr.ProgramBuilder;
 import dev.ember.cuda.ops.StringCasts;
+import dev.ember.spark.columnar.SparkTypes;
 import dev.ember.spark.planning.ExprRule;
 import dev.ember.spark.planning.ExprTranslationContext;
 import dev.ember.spark.planning.TypeSig;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.catalyst.expressions.Cast;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.StringType;
@@ -28,8 +31,12 @@ import org.apache.spark.sql.types.StringType;
  * smallint, int, bigint and date, and from strings to float and double, a {@link PreStage} step of
  * {@link StringCasts} (invalid input gives null; string to float/double parses the rows the GPU cannot
  * prove on the host with Java's parser); a computed operand of a cast to string is evaluated by a
- * program of its own in the pre-stage. Everything else (float and double to strings, booleans to or
- * from strings, timestamps, decimals, dates to or from numbers) stays on the CPU with the reason.
+ * program of its own in the pre-stage. Decimals of up to 18 digits cast to and from boolean and the
+ * integral types, to other such decimals (HALF_UP, null on overflow) and to float and double where the
+ * division by 10^scale is exact enough to round as Spark's BigDecimal does ({@code
+ * ProgramBuilder#decimalCastProblem} says which). Everything else (float and double to strings or to
+ * decimals, booleans to or from strings, timestamps, wider decimals, dates to or from numbers) stays on
+ * the CPU with the reason.
  */
 public final class CastRules {
     private static final TypeSig CASTABLE = TypeSig.of(Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG,
@@ -45,7 +52,8 @@ public final class CastRules {
     private CastRules() {}
 
     public static List<ExprRule<?>> rules() {
-        return List.of(rule(Cast.class, "CAST among boolean and the numeric types except decimal, and between "
+        return List.of(rule(Cast.class, "CAST among boolean and the numeric types (decimals of up to 18 digits: "
+                + "from and to boolean, integral types and such decimals, to float/double where exact enough), and between "
                 + "strings and tinyint, smallint, int, bigint and date, and from strings to float and double "
                 + "(ANSI off)", ENGINE_AND_STRING,
                 ENGINE_AND_STRING, CastRules::check, CastRules::translate));
@@ -83,6 +91,16 @@ public final class CastRules {
         }
         DataType from = cast.child().dataType();
         DataType to = cast.dataType();
+        if ((from instanceof DecimalType || to instanceof DecimalType) && !from.sameType(to)
+                && !(from instanceof StringType) && !(to instanceof StringType)) {
+            Optional<DType> source = SparkTypes.toDType(from);
+            Optional<DType> target = SparkTypes.toDType(to);
+            Optional<String> problem = source.isPresent() && target.isPresent()
+                    ? ProgramBuilder.decimalCastProblem(source.get(), target.get())
+                    : Optional.of(from.simpleString() + " or " + to.simpleString() + " has no device type");
+            return problem.map(p -> "Cast from " + from.simpleString() + " to " + to.simpleString()
+                    + " is not supported on the GPU: " + p).or(() -> legacyOnly(cast, cast.evalMode()));
+        }
         boolean same = from.sameType(to) && (to instanceof StringType || !CASTABLE.isSupported(to));
         boolean numeric = CASTABLE.isSupported(from) && CASTABLE.isSupported(to);
         if (to instanceof StringType && (from instanceof FloatType || from instanceof DoubleType)) {

@@ -16,6 +16,7 @@ import java.util.Optional;
 import org.apache.spark.sql.catalyst.expressions.EvalMode;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.Decimal;
 import scala.Enumeration;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -23,10 +24,11 @@ import scala.jdk.javaapi.CollectionConverters;
 final class ExprSupport {
     /** The types the expression engine computes with ({@code dev.ember.cuda.expr.ProgramEncoding#TYPES}). */
     static final TypeSig ENGINE = TypeSig.of(Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.FLOAT,
-            Kind.DOUBLE, Kind.DATE);
+            Kind.DOUBLE, Kind.DATE, Kind.DECIMAL64);
     /** The engine's types and strings: operands of comparisons, which compare strings in a {@link PreStage}. */
     static final TypeSig ENGINE_AND_STRING = TypeSig.of(Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG,
-            Kind.FLOAT, Kind.DOUBLE, Kind.DATE, Kind.STRING);
+            Kind.FLOAT, Kind.DOUBLE, Kind.DATE, Kind.DECIMAL64, Kind.STRING);
+    static final TypeSig DECIMAL64 = TypeSig.of(Kind.DECIMAL64);
     static final TypeSig NUMERIC = TypeSig.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.FLOAT, Kind.DOUBLE);
     static final TypeSig BOOLEAN = TypeSig.of(Kind.BOOLEAN);
     static final TypeSig INT = TypeSig.of(Kind.INT);
@@ -55,6 +57,11 @@ final class ExprSupport {
             out[i] = reg(handles.get(i));
         }
         return out;
+    }
+
+    /** A Catalyst literal value as the program builder takes it: Spark's {@code Decimal} as a {@link java.math.BigDecimal}. */
+    static Object engineValue(Object value) {
+        return value instanceof Decimal d ? d.toJavaBigDecimal() : value;
     }
 
     static DType dtype(DataType type) {

@@ -129,12 +129,16 @@ public final class PredicateRules {
     private static List<Object> inValues(In in) {
         List<Object> values = new ArrayList<>();
         for (Expression item : CollectionConverters.asJava(in.list())) {
-            values.add(((Literal) item).value());
+            values.add(ExprSupport.engineValue(((Literal) item).value()));
         }
         return values;
     }
 
     private static List<Object> inSetValues(InSet in) {
-        return new ArrayList<>(CollectionConverters.asJava(in.hset()));
+        List<Object> values = new ArrayList<>();
+        for (Object v : CollectionConverters.asJava(in.hset())) {
+            values.add(ExprSupport.engineValue(v));
+        }
+        return values;
     }
 }

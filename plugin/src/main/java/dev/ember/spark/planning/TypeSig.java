@@ -30,7 +30,9 @@ public final class TypeSig {
     /** The Spark types a rule can name. */
     public enum Kind {
         BOOLEAN("boolean"), BYTE("tinyint"), SHORT("smallint"), INT("int"), LONG("bigint"), FLOAT("float"),
-        DOUBLE("double"), DATE("date"), TIMESTAMP("timestamp"), DECIMAL("decimal(<=38)"), STRING("string");
+        DOUBLE("double"), DATE("date"), TIMESTAMP("timestamp"), DECIMAL("decimal(<=38)"),
+        /** Decimals of up to 18 digits (an unscaled int64 on the device): what expression programs compute with. */
+        DECIMAL64("decimal(<=18)"), STRING("string");
 
         private final String sqlName;
 
@@ -71,9 +73,9 @@ public final class TypeSig {
     }
 
     /** Every fixed-width type Ember's device columns hold (what expression programs and most rules accept). */
-    public static final TypeSig ALL_FIXED_WIDTH = of(EnumSet.complementOf(EnumSet.of(Kind.STRING)));
+    public static final TypeSig ALL_FIXED_WIDTH = of(EnumSet.complementOf(EnumSet.of(Kind.STRING, Kind.DECIMAL64)));
     /** Every type Ember's device columns hold, strings included: for rules that move rows without computing on them. */
-    public static final TypeSig ALL = of(EnumSet.allOf(Kind.class));
+    public static final TypeSig ALL = of(EnumSet.complementOf(EnumSet.of(Kind.DECIMAL64)));
     /** No types at all (rules whose node has no typed values of its own). */
     public static final TypeSig NONE = of(EnumSet.noneOf(Kind.class));
 
@@ -103,7 +105,8 @@ public final class TypeSig {
     /** Why {@code type} is not accepted, or empty when it is. */
     public Optional<String> check(DataType type) {
         Optional<Kind> kind = Kind.of(type);
-        if (kind.isEmpty() || !kinds.contains(kind.get()) || SparkTypes.toDType(type).isEmpty()) {
+        boolean decimal64 = type instanceof DecimalType d && d.precision() <= 18 && kinds.contains(Kind.DECIMAL64);
+        if (kind.isEmpty() || !(kinds.contains(kind.get()) || decimal64) || SparkTypes.toDType(type).isEmpty()) {
             return Optional.of("type " + type.simpleString() + " is not supported on the GPU (supported: "
                     + describe() + ")");
         }
