@@ -8,6 +8,7 @@ import dev.ember.cuda.Devices;
 import dev.ember.cuda.column.ColumnTransfer;
 import dev.ember.cuda.column.PinnedStagingPool;
 import dev.ember.spark.conf.EmberConf;
+import dev.ember.spark.exec.BroadcastBuildCache;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.SparkEnv;
@@ -28,6 +29,7 @@ public final class EmberRuntime implements AutoCloseable {
     private final Device device;
     private final PinnedStagingPool staging;
     private final long stringBatchMaxBytes;
+    private final BroadcastBuildCache broadcastBuilds = new BroadcastBuildCache();
 
     private EmberRuntime(Device device, PinnedStagingPool staging, long stringBatchMaxBytes) {
         this.device = device;
@@ -125,10 +127,19 @@ public final class EmberRuntime implements AutoCloseable {
         return ColumnTransfer.using(staging);
     }
 
+    /** The device builds of this executor's broadcast hash joins, freed with their broadcasts. */
+    public BroadcastBuildCache broadcastBuilds() {
+        return broadcastBuilds;
+    }
+
     @Override
     public void close() {
         try {
-            staging.close();
+            try {
+                broadcastBuilds.close();
+            } finally {
+                staging.close();
+            }
         } finally {
             device.close();
             LOG.info("Ember closed its device");

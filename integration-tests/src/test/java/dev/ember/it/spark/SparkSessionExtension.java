@@ -7,7 +7,10 @@ import java.lang.annotation.Target;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import dev.ember.spark.EmberRuntime;
+import org.apache.spark.SparkContext;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * settings with {@link Conf}. The session is stopped after the class, which closes Ember's device,
  * so the leak check of the class sees every pinned and device buffer released.
  */
-public final class SparkSessionExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+public final class SparkSessionExtension implements BeforeAllCallback, AfterAllCallback, AfterEachCallback,
+        ParameterResolver {
     /** Extra settings of a test class's session, each {@code key=value}. */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.TYPE)
@@ -68,6 +72,30 @@ public final class SparkSessionExtension implements BeforeAllCallback, AfterAllC
             }
         }
         context.getStore(NAMESPACE).put(SparkSession.class, start(conf));
+    }
+
+    /**
+     * Removes the broadcasts whose device builds the executor caches, as Spark's cleaner does once a
+     * finished query's broadcasts are unreachable, and lets the cache free those builds: a test's
+     * broadcast hash joins leave nothing on the device for the leak check (which runs after this).
+     */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (!EmberRuntime.isOpen()) {
+            return;
+        }
+        SparkSession session = null;
+        for (ExtensionContext c = context; c != null && session == null; c = c.getParent().orElse(null)) {
+            session = c.getStore(NAMESPACE).get(SparkSession.class, SparkSession.class);
+        }
+        SparkContext sc = session == null ? null : session.sparkContext();
+        var cache = EmberRuntime.get().broadcastBuilds();
+        if (sc != null && sc.cleaner().isDefined()) {
+            for (long id : cache.broadcastIds()) {
+                sc.cleaner().get().doCleanupBroadcast(id, true);
+            }
+        }
+        cache.evictRemoved(-1);
     }
 
     @Override

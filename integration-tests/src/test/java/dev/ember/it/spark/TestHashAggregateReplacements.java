@@ -58,12 +58,13 @@ class TestHashAggregateReplacements {
     /**
      * With replaceHashWithSortAgg Spark turns the partial and final hash aggregates over a sort-merge
      * join (already sorted by the keys) into one sort aggregate; it runs on the GPU, and the only sorts
-     * left are the join's.
+     * left are the join's (kept on the CPU here: a GPU join would need no sorts at all).
      */
     @BothAdaptiveModes
     void sortAggregateOverASortedChild(boolean adaptive, SparkSession spark) {
         String sql = "SELECT ra.k, count(*), sum(v), max(x), avg(w) FROM ra JOIN rb ON ra.k = rb.k GROUP BY ra.k";
         GpuDiff diff = diff(spark, adaptive).conf("spark.sql.execution.replaceHashWithSortAgg", "true")
+                .conf("spark.ember.sql.replaceSortMergeJoin", "false")
                 .tolerance(1e-9).allowCpu("ShuffleExchangeExec", "SortMergeJoinExec", "SortExec");
         GpuDiff.Run cpu = diff.run(s -> s.sql(sql), false);
         assertThat(count(cpu, "SortAggregateExec")).as("Spark's plan:\n%s", cpu.plan()).isEqualTo(1);
@@ -75,11 +76,13 @@ class TestHashAggregateReplacements {
 
     /**
      * Where an operator above uses the sort aggregate's ordering (a sort-merge join on its keys, for
-     * which Spark then removed the sort), the hash aggregate, which has no ordering, cannot replace it.
+     * which Spark then removed the sort, kept on the CPU here), the hash aggregate, which has no
+     * ordering, cannot replace it.
      */
     @BothAdaptiveModes
     void sortAggregateWhoseOrderingIsUsedStaysOnTheCpu(boolean adaptive, SparkSession spark) {
-        GpuDiff diff = diff(spark, adaptive).conf("spark.sql.execution.replaceHashWithSortAgg", "true");
+        GpuDiff diff = diff(spark, adaptive).conf("spark.sql.execution.replaceHashWithSortAgg", "true")
+                .conf("spark.ember.sql.replaceSortMergeJoin", "false");
         diff.assertFallback(s -> s.sql("SELECT g.k, g.c, ra.v FROM (SELECT ra.k, count(*) AS c FROM ra JOIN rb "
                 + "ON ra.k = rb.k GROUP BY ra.k) g JOIN ra ON g.k = ra.k"), "SortAggregateExec",
                 "relies on its output ordering");

@@ -84,8 +84,15 @@ public final class EmberConf {
             "Number of tasks per executor that may use the GPU at once. Declared for the GPU semaphore, which "
                     + "is not implemented yet: today every task of an executor may use the GPU concurrently.");
 
+    public static final ConfEntry<Boolean> REPLACE_SORT_MERGE_JOIN = ConfEntry.bool(
+            "spark.ember.sql.replaceSortMergeJoin", true, false,
+            "Replaces Spark's sort-merge joins by GPU shuffled hash joins (same shuffles, without the sorts Spark "
+                    + "put under the join): the right side is hashed, the left side for a right outer join. A join "
+                    + "whose output ordering an operator above relies on stays on the CPU. When false, sort-merge "
+                    + "joins stay on the CPU.");
+
     private static final List<ConfEntry<?>> CORE = List.of(SQL_ENABLED, DEVICE, POOL_LIMIT, EXPLAIN, MODE,
-            BATCH_SIZE_BYTES, STRING_BATCH_MAX_BYTES, CONCURRENT_GPU_TASKS);
+            BATCH_SIZE_BYTES, STRING_BATCH_MAX_BYTES, CONCURRENT_GPU_TASKS, REPLACE_SORT_MERGE_JOIN);
 
     private final Function<String, String> lookup;
 
@@ -183,6 +190,10 @@ public final class EmberConf {
     /** {@link #STRING_BATCH_MAX_BYTES}, at most {@link Strings#MAX_BYTES}. */
     public long stringBatchMaxBytes() {
         return Math.min(get(STRING_BATCH_MAX_BYTES), Strings.MAX_BYTES);
+    }
+
+    public boolean replaceSortMergeJoin() {
+        return get(REPLACE_SORT_MERGE_JOIN);
     }
 
     public int concurrentGpuTasks() {

@@ -53,7 +53,10 @@ public final class ExecRules {
             FilterProjectRules.project(),
             AggregateRules.hashAggregate(),
             AggregateRules.sortAggregate(),
-            AggregateRules.objectHashAggregate());
+            AggregateRules.objectHashAggregate(),
+            JoinRules.shuffledHashJoin(),
+            JoinRules.sortMergeJoin(),
+            JoinRules.broadcastHashJoin());
 
     private ExecRules() {}
 

@@ -1,6 +1,7 @@
 package dev.ember.spark.planning;
 
 import dev.ember.spark.conf.EmberConf;
+import dev.ember.spark.exec.GpuBroadcastHashJoinExec;
 import dev.ember.spark.exec.GpuCoalesceBatchesExec;
 import dev.ember.spark.exec.GpuColumnarToRowExec;
 import dev.ember.spark.exec.GpuExec;
@@ -22,7 +23,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * Ember's. Under a GPU operator: {@code RowToColumnarExec} → {@link GpuRowToColumnarExec}, and a
  * host-columnar child (Parquet's vectorized reader, the in-memory cache) gets a {@link
  * HostColumnarToGpuExec} followed by a {@link GpuCoalesceBatchesExec}. Above one: {@code
- * ColumnarToRowExec} → {@link GpuColumnarToRowExec}. The root is never wrapped.
+ * ColumnarToRowExec} → {@link GpuColumnarToRowExec}. The root is never wrapped. A GPU broadcast hash
+ * join reads its build side as a broadcast of rows, so the row-to-columnar transition Spark put above
+ * that child is removed.
  */
 public final class Transitions extends Rule<SparkPlan> {
     private final SparkSession session;
@@ -45,9 +48,16 @@ public final class Transitions extends Rule<SparkPlan> {
         boolean changed = false;
         boolean consumesDeviceBatches = plan instanceof GpuExec && !(plan instanceof GpuRowToColumnarExec)
                 && !(plan instanceof HostColumnarToGpuExec) || isDeviceUnion(plan);
-        for (SparkPlan child : CollectionConverters.asJava(plan.children())) {
+        List<SparkPlan> originals = CollectionConverters.asJava(plan.children());
+        for (int i = 0; i < originals.size(); i++) {
+            SparkPlan child = originals.get(i);
             SparkPlan c = rewrite(child, batchBytes);
-            if (consumesDeviceBatches) {
+            if (plan instanceof GpuBroadcastHashJoinExec join && i == join.buildChildIndex()) {
+                // The build side is a row broadcast read through executeBroadcast, not a batch input.
+                if (c instanceof RowToColumnarExec r2c) {
+                    c = r2c.child();
+                }
+            } else if (consumesDeviceBatches) {
                 if (c instanceof RowToColumnarExec r2c) {
                     c = new GpuRowToColumnarExec(r2c.child(), batchBytes);
                 } else if (c.supportsColumnar() && !producesDeviceBatches(c)) {

@@ -1,0 +1,154 @@
+package dev.ember.spark.exec;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ember.spark.EmberRuntime;
+import java.util.List;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.optimizer.BuildSide;
+import org.apache.spark.sql.catalyst.plans.JoinType;
+import org.apache.spark.sql.catalyst.plans.physical.BroadcastDistribution;
+import org.apache.spark.sql.catalyst.plans.physical.BroadcastMode;
+import org.apache.spark.sql.catalyst.plans.physical.BroadcastPartitioning;
+import org.apache.spark.sql.catalyst.plans.physical.Distribution;
+import org.apache.spark.sql.catalyst.plans.physical.IdentityBroadcastMode$;
+import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
+import org.apache.spark.sql.catalyst.plans.physical.UnspecifiedDistribution$;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.joins.BroadcastHashJoinExec;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+import scala.Option;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Spark's {@code BroadcastHashJoinExec} on device batches. The build side stays Spark's row
+ * broadcast (asked for as plain rows, {@code IdentityBroadcastMode}; under adaptive execution the
+ * already materialized stage's hashed relation, see {@link BroadcastRows}); each executor converts it
+ * to a device table and hashes it once per broadcast and build keys, and every task of the executor
+ * shares that build ({@link BroadcastBuildCache}, reference-counted). The stream side's batches probe
+ * it ({@link HashJoinRun}). Output and partitioning are Spark's; there is no output ordering.
+ */
+public final class GpuBroadcastHashJoinExec extends GpuBinaryExecBase implements GpuExec {
+    private final Seq<Expression> leftKeys;
+    private final Seq<Expression> rightKeys;
+    private final JoinType joinType;
+    private final BuildSide buildSide;
+    private final Option<Expression> condition;
+    private final boolean isNullAwareAntiJoin;
+    private final long targetBatchBytes;
+
+    public GpuBroadcastHashJoinExec(Seq<Expression> leftKeys, Seq<Expression> rightKeys, JoinType joinType,
+            BuildSide buildSide, Option<Expression> condition, boolean isNullAwareAntiJoin, long targetBatchBytes,
+            SparkPlan left, SparkPlan right) {
+        super(left, right);
+        this.leftKeys = requireNonNull(leftKeys, "leftKeys is null");
+        this.rightKeys = requireNonNull(rightKeys, "rightKeys is null");
+        this.joinType = requireNonNull(joinType, "joinType is null");
+        this.buildSide = requireNonNull(buildSide, "buildSide is null");
+        this.condition = requireNonNull(condition, "condition is null");
+        this.isNullAwareAntiJoin = isNullAwareAntiJoin;
+        if (targetBatchBytes <= 0) {
+            throw new IllegalArgumentException("targetBatchBytes must be positive, not " + targetBatchBytes);
+        }
+        this.targetBatchBytes = targetBatchBytes;
+    }
+
+    private BroadcastHashJoinExec cpu() {
+        return new BroadcastHashJoinExec(leftKeys, rightKeys, joinType, buildSide, condition, left(), right(),
+                isNullAwareAntiJoin);
+    }
+
+    public HashJoinSpec spec() {
+        return HashJoinSpec.of(leftKeys, rightKeys, joinType, buildSide, condition, left().output(),
+                right().output(), isNullAwareAntiJoin);
+    }
+
+    private boolean buildLeft() {
+        return HashJoinSpec.isBuildLeft(buildSide);
+    }
+
+    /** The child that broadcasts the build rows. */
+    public SparkPlan buildPlan() {
+        return buildLeft() ? left() : right();
+    }
+
+    /** The index of {@link #buildPlan} among the children. */
+    public int buildChildIndex() {
+        return buildLeft() ? 0 : 1;
+    }
+
+    @Override
+    protected Object[] fields() {
+        return new Object[] {leftKeys, rightKeys, joinType, buildSide, condition, isNullAwareAntiJoin,
+            targetBatchBytes, left(), right()};
+    }
+
+    @Override
+    protected List<OpMetrics.Kind> metricKinds() {
+        return List.of(OpMetrics.Kind.GPU_TIME, OpMetrics.Kind.OUTPUT_ROWS, OpMetrics.Kind.OUTPUT_BATCHES);
+    }
+
+    @Override
+    public Seq<Attribute> output() {
+        return cpu().output();
+    }
+
+    /** The build side's broadcast as it is (rows, or a stage's hashed relation); the stream side anything. */
+    @Override
+    public Seq<Distribution> requiredChildDistribution() {
+        BroadcastMode mode = buildPlan().outputPartitioning() instanceof BroadcastPartitioning b ? b.mode()
+                : IdentityBroadcastMode$.MODULE$;
+        Distribution build = new BroadcastDistribution(mode);
+        Distribution stream = UnspecifiedDistribution$.MODULE$;
+        return CollectionConverters.asScala(buildLeft() ? List.of(build, stream) : List.of(stream, build)).toList();
+    }
+
+    @Override
+    public Partitioning outputPartitioning() {
+        return cpu().outputPartitioning();
+    }
+
+    @Override
+    public String simpleString(int maxFields) {
+        return nodeName() + " " + joinType + ", " + buildSide + ", " + leftKeys.mkString("[", ", ", "]") + ", "
+                + rightKeys.mkString("[", ", ", "]") + (condition.isDefined() ? ", " + condition.get() : "")
+                + (isNullAwareAntiJoin ? ", null-aware" : "");
+    }
+
+    @Override
+    public RDD<ColumnarBatch> doExecuteColumnar() {
+        HashJoinSpec spec = spec();
+        StructType schema = schema();
+        StructType buildSchema = buildPlan().schema();
+        OpMetrics metrics = opMetrics();
+        long batchBytes = targetBatchBytes;
+        Broadcast<Object> broadcast = buildPlan().executeBroadcast();
+        String keys = spec.buildKeys().stream().map(e -> e.canonicalized().toString()).toList().toString();
+        SparkPlan stream = buildLeft() ? right() : left();
+        return stream.executeColumnar().toJavaRDD().mapPartitions(it -> {
+            JoinBuild build = EmberRuntime.get().broadcastBuilds().acquire(broadcast.id(), keys,
+                    () -> metrics.timeGpu(() -> deviceBuild(broadcast, spec, buildSchema, batchBytes)));
+            return new HashJoinRun(spec, build, it, schema, batchBytes, metrics);
+        }).rdd();
+    }
+
+    /** The broadcast's rows on the device, hashed; the upload's batches are not this operator's output. */
+    private static JoinBuild deviceBuild(Broadcast<Object> broadcast, HashJoinSpec spec, StructType buildSchema,
+            long batchBytes) {
+        var rows = BroadcastRows.of(broadcast.value(), buildSchema.size());
+        int rowsPerBatch = dev.ember.spark.columnar.HostBatches.rowsPerBatch(buildSchema, batchBytes);
+        return JoinBuild.fromBatches(GpuRowToColumnarExec.toDevice(rows, buildSchema, rowsPerBatch, batchBytes,
+                OpMetrics.create(null, List.of())), spec);
+    }
+
+    @Override
+    public SparkPlan withNewChildrenInternal(SparkPlan newLeft, SparkPlan newRight) {
+        return new GpuBroadcastHashJoinExec(leftKeys, rightKeys, joinType, buildSide, condition, isNullAwareAntiJoin,
+                targetBatchBytes, newLeft, newRight);
+    }
+}
