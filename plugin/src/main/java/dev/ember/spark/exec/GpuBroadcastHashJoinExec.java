@@ -1,12 +1,9 @@
 package dev.ember.spark.exec;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.ember.spark.EmberRuntime;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
-import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.optimizer.BuildSide;
 import org.apache.spark.sql.catalyst.plans.JoinType;
@@ -15,7 +12,6 @@ import org.apache.spark.sql.catalyst.plans.physical.BroadcastMode;
 import org.apache.spark.sql.catalyst.plans.physical.BroadcastPartitioning;
 import org.apache.spark.sql.catalyst.plans.physical.Distribution;
 import org.apache.spark.sql.catalyst.plans.physical.IdentityBroadcastMode$;
-import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
 import org.apache.spark.sql.catalyst.plans.physical.UnspecifiedDistribution$;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.joins.BroadcastHashJoinExec;
@@ -33,39 +29,25 @@ import scala.jdk.javaapi.CollectionConverters;
  * shares that build ({@link BroadcastBuildCache}, reference-counted). The stream side's batches probe
  * it ({@link HashJoinRun}). Output and partitioning are Spark's; there is no output ordering.
  */
-public final class GpuBroadcastHashJoinExec extends GpuBinaryExecBase implements GpuExec {
-    private final Seq<Expression> leftKeys;
-    private final Seq<Expression> rightKeys;
-    private final JoinType joinType;
-    private final BuildSide buildSide;
-    private final Option<Expression> condition;
+public final class GpuBroadcastHashJoinExec extends GpuHashJoinExecBase {
     private final boolean isNullAwareAntiJoin;
-    private final long targetBatchBytes;
 
     public GpuBroadcastHashJoinExec(Seq<Expression> leftKeys, Seq<Expression> rightKeys, JoinType joinType,
             BuildSide buildSide, Option<Expression> condition, boolean isNullAwareAntiJoin, long targetBatchBytes,
             SparkPlan left, SparkPlan right) {
-        super(left, right);
-        this.leftKeys = requireNonNull(leftKeys, "leftKeys is null");
-        this.rightKeys = requireNonNull(rightKeys, "rightKeys is null");
-        this.joinType = requireNonNull(joinType, "joinType is null");
-        this.buildSide = requireNonNull(buildSide, "buildSide is null");
-        this.condition = requireNonNull(condition, "condition is null");
+        super(leftKeys, rightKeys, joinType, buildSide, condition, targetBatchBytes, left, right);
         this.isNullAwareAntiJoin = isNullAwareAntiJoin;
-        if (targetBatchBytes <= 0) {
-            throw new IllegalArgumentException("targetBatchBytes must be positive, not " + targetBatchBytes);
-        }
-        this.targetBatchBytes = targetBatchBytes;
     }
 
-    private BroadcastHashJoinExec cpu() {
+    @Override
+    protected BroadcastHashJoinExec cpu() {
         return new BroadcastHashJoinExec(leftKeys, rightKeys, joinType, buildSide, condition, left(), right(),
                 isNullAwareAntiJoin);
     }
 
-    public HashJoinSpec spec() {
-        return HashJoinSpec.of(leftKeys, rightKeys, joinType, buildSide, condition, left().output(),
-                right().output(), isNullAwareAntiJoin);
+    @Override
+    protected boolean isNullAwareAntiJoin() {
+        return isNullAwareAntiJoin;
     }
 
     private boolean buildLeft() {
@@ -88,16 +70,6 @@ public final class GpuBroadcastHashJoinExec extends GpuBinaryExecBase implements
             targetBatchBytes, left(), right()};
     }
 
-    @Override
-    protected List<OpMetrics.Kind> metricKinds() {
-        return List.of(OpMetrics.Kind.GPU_TIME, OpMetrics.Kind.OUTPUT_ROWS, OpMetrics.Kind.OUTPUT_BATCHES);
-    }
-
-    @Override
-    public Seq<Attribute> output() {
-        return cpu().output();
-    }
-
     /** The build side's broadcast as it is (rows, or a stage's hashed relation); the stream side anything. */
     @Override
     public Seq<Distribution> requiredChildDistribution() {
@@ -106,18 +78,6 @@ public final class GpuBroadcastHashJoinExec extends GpuBinaryExecBase implements
         Distribution build = new BroadcastDistribution(mode);
         Distribution stream = UnspecifiedDistribution$.MODULE$;
         return CollectionConverters.asScala(buildLeft() ? List.of(build, stream) : List.of(stream, build)).toList();
-    }
-
-    @Override
-    public Partitioning outputPartitioning() {
-        return cpu().outputPartitioning();
-    }
-
-    @Override
-    public String simpleString(int maxFields) {
-        return nodeName() + " " + joinType + ", " + buildSide + ", " + leftKeys.mkString("[", ", ", "]") + ", "
-                + rightKeys.mkString("[", ", ", "]") + (condition.isDefined() ? ", " + condition.get() : "")
-                + (isNullAwareAntiJoin ? ", null-aware" : "");
     }
 
     @Override
