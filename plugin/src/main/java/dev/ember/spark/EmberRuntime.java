@@ -30,11 +30,13 @@ public final class EmberRuntime implements AutoCloseable {
     private final PinnedStagingPool staging;
     private final long stringBatchMaxBytes;
     private final BroadcastBuildCache broadcastBuilds = new BroadcastBuildCache();
+    private final GpuSemaphore semaphore;
 
-    private EmberRuntime(Device device, PinnedStagingPool staging, long stringBatchMaxBytes) {
+    private EmberRuntime(Device device, PinnedStagingPool staging, long stringBatchMaxBytes, int concurrentGpuTasks) {
         this.device = device;
         this.staging = staging;
         this.stringBatchMaxBytes = stringBatchMaxBytes;
+        this.semaphore = new GpuSemaphore(concurrentGpuTasks);
     }
 
     /**
@@ -60,24 +62,31 @@ public final class EmberRuntime implements AutoCloseable {
                 device.get().close();
                 throw e;
             }
-            current = new EmberRuntime(device.get(), staging, conf.stringBatchMaxBytes());
+            current = new EmberRuntime(device.get(), staging, conf.stringBatchMaxBytes(), conf.concurrentGpuTasks());
             LOG.info("Ember opened {}", device.get().description());
         }
         return current;
     }
 
-    /** The runtime of this JVM, opened from the application's start-up settings if needed. */
+    /**
+     * The runtime of this JVM, opened from the application's start-up settings if needed. Called by a
+     * task, it first makes the task hold one of the executor's GPU permits ({@link GpuSemaphore}),
+     * waiting for one if needed; so every GPU operator calls it before it touches the device.
+     */
     public static EmberRuntime get() {
+        EmberRuntime runtime;
         synchronized (EmberRuntime.class) {
-            if (current != null) {
-                return current;
+            runtime = current;
+        }
+        if (runtime == null) {
+            SparkEnv env = SparkEnv.get();
+            if (env == null) {
+                throw new IllegalStateException("no SparkEnv in this JVM: Ember's GPU operators run inside Spark tasks");
             }
+            runtime = open(EmberConf.of(env.conf()));
         }
-        SparkEnv env = SparkEnv.get();
-        if (env == null) {
-            throw new IllegalStateException("no SparkEnv in this JVM: Ember's GPU operators run inside Spark tasks");
-        }
-        return open(EmberConf.of(env.conf()));
+        runtime.semaphore.acquireForCurrentTask();
+        return runtime;
     }
 
     /** Whether the runtime of this JVM is open. */
@@ -125,6 +134,11 @@ public final class EmberRuntime implements AutoCloseable {
     /** A transfer through the shared staging buffers that counts its own bytes (one per task or operator). */
     public ColumnTransfer newTransfer() {
         return ColumnTransfer.using(staging);
+    }
+
+    /** The permits of this executor's tasks to use the GPU. */
+    public GpuSemaphore semaphore() {
+        return semaphore;
     }
 
     /** The device builds of this executor's broadcast hash joins, freed with their broadcasts. */

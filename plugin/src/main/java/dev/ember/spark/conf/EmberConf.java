@@ -81,8 +81,10 @@ public final class EmberConf {
                     + "concatenated, past it; a single row larger than the limit forms a batch of its own.");
     public static final ConfEntry<Integer> CONCURRENT_GPU_TASKS = ConfEntry.integer(
             "spark.ember.sql.concurrentGpuTasks", 2, 1, true,
-            "Number of tasks per executor that may use the GPU at once. Declared for the GPU semaphore, which "
-                    + "is not implemented yet: today every task of an executor may use the GPU concurrently.");
+            "Number of tasks per executor that may use the GPU at once. A task takes a permit the first time it "
+                    + "reaches the device and keeps it until it ends; the other tasks wait (their CPU-only work, "
+                    + "e.g. a scan feeding a shuffle, does not take one). More permits overlap more work but "
+                    + "share the device memory pool among more tasks.");
 
     public static final ConfEntry<Boolean> REPLACE_SORT_MERGE_JOIN = ConfEntry.bool(
             "spark.ember.sql.replaceSortMergeJoin", true, false,
