@@ -52,7 +52,7 @@ class TestStandaloneCluster {
             List<Path> before = cluster.applicationDirs();
             List<String> plainArgs = new ArrayList<>(inputs);
             plainArgs.add(dir.resolve("out-plain").toString());
-            try (ChildJava plain = submit(home, cluster, "plain", List.of(), plainArgs, dir)) {
+            try (ChildJava plain = submit(home, cluster, appJar, "plain", List.of(), plainArgs, dir)) {
                 assertThat(plain.awaitExit(RUN)).as("exit code of the plain run; its log ends with:\n%s", plain.logTail())
                         .isZero();
             }
@@ -60,7 +60,7 @@ class TestStandaloneCluster {
             System.out.printf("plain run done after %d ms%n", elapsedMs(started));
 
             before = cluster.applicationDirs();
-            emberApp = runWithEmber(home, cluster, dropIn, inputs, dir);
+            emberApp = runWithEmber(home, cluster, appJar, dropIn, inputs, dir);
             assertThat(newApplication(cluster, before)).isEqualTo(emberApp);
             System.out.printf("Ember run done after %d ms%n", elapsedMs(started));
 
@@ -77,8 +77,8 @@ class TestStandaloneCluster {
     }
 
     /** Submits the Ember run, checks its SQL REST API while its driver waits, then lets it finish; its app id. */
-    private static String runWithEmber(SparkHome home, StandaloneCluster cluster, Path dropIn, List<String> inputs,
-            Path dir) throws IOException {
+    private static String runWithEmber(SparkHome home, StandaloneCluster cluster, Path appJar, Path dropIn,
+            List<String> inputs, Path dir) throws IOException {
         Path handshake = Files.createDirectories(dir.resolve("handshake"));
         int uiPort = ChildJava.freePort();
         List<String> args = new ArrayList<>(inputs);
@@ -89,7 +89,7 @@ class TestStandaloneCluster {
                 "--conf", "spark.ember.device=emulated",
                 "--conf", "spark.ui.enabled=true",
                 "--conf", "spark.ui.port=" + uiPort);
-        try (ChildJava run = submit(home, cluster, "ember", ember, args, dir)) {
+        try (ChildJava run = submit(home, cluster, appJar, "ember", ember, args, dir)) {
             awaitFile(handshake.resolve("written"), run, RUN);
             String appId = SqlPlans.applicationId(uiPort);
             int written = SalesData.read(dir.resolve("out-ember")).rows().size();
@@ -103,8 +103,8 @@ class TestStandaloneCluster {
     }
 
     /** spark-submit in client mode (the driver is this child JVM) of the application jar. */
-    private static ChildJava submit(SparkHome home, StandaloneCluster cluster, String name, List<String> extra,
-            List<String> appArgs, Path dir) {
+    private static ChildJava submit(SparkHome home, StandaloneCluster cluster, Path appJar, String name,
+            List<String> extra, List<String> appArgs, Path dir) {
         List<String> jvm = new ArrayList<>(ChildJava.sparkJvmOptions());
         jvm.add("-Xmx1g");
         jvm.add("-Djava.io.tmpdir=" + cluster.localDir());
@@ -114,7 +114,7 @@ class TestStandaloneCluster {
                 "--conf", "spark.executor.memory=512m",
                 "--conf", "spark.ui.enabled=false"));
         args.addAll(extra);
-        args.addAll(List.of("--class", APP_MAIN, dir.resolve("sales-etl.jar").toString()));
+        args.addAll(List.of("--class", APP_MAIN, appJar.toString()));
         args.addAll(appArgs);
         return ChildJava.start("spark-submit (" + name + ")", jvm, home.classpath(), "org.apache.spark.deploy.SparkSubmit",
                 args, cluster.environment(),
