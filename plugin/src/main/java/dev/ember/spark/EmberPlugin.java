@@ -52,7 +52,7 @@ public final class EmberPlugin implements SparkPlugin {
                     return;
                 }
                 if (conf.device() == DeviceKind.AUTO && !Devices.cudaStatus().usable()) {
-                    LOG.info("Ember is loaded, but spark.ember.device=auto found no usable GPU ({}): this executor "
+                    LOG.info("Ember is loaded, but this executor has no GPU for spark.ember.device=auto ({}), so it "
                             + "opens no device", Devices.cudaStatus().reason());
                     return;
                 }
