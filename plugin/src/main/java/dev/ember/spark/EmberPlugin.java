@@ -46,10 +46,14 @@ public final class EmberPlugin implements SparkPlugin {
                 SparkConf sparkConf = context.conf();
                 validate(sparkConf);
                 EmberConf conf = EmberConf.of(sparkConf);
+                // One INFO line per executor says whether Ember runs there (EmberRuntime logs the device it opens).
                 if (conf.mode() == EmberConf.Mode.EXPLAIN_ONLY) {
+                    LOG.info("Ember is loaded in explainOnly mode: this executor opens no device");
                     return;
                 }
                 if (conf.device() == DeviceKind.AUTO && !Devices.cudaStatus().usable()) {
+                    LOG.info("Ember is loaded, but this executor has no GPU for spark.ember.device=auto ({}), so it "
+                            + "opens no device", Devices.cudaStatus().reason());
                     return;
                 }
                 EmberRuntime.open(conf);
