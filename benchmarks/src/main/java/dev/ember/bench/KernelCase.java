@@ -106,7 +106,7 @@ enum KernelCase {
                 return String.format(Locale.ROOT, ">= %.0f%% of %s", minRatio * 100, ceiling.label);
             }
             if (!Double.isNaN(minRowsPerSecond)) {
-                return String.format(Locale.ROOT, ">= %.0e rows/s", minRowsPerSecond);
+                return String.format(Locale.ROOT, ">= %.1e rows/s", minRowsPerSecond);
             }
             return "-";
         }
