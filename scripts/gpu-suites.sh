@@ -28,8 +28,12 @@ for step in "${steps[@]}"; do
       "${java_cuda[@]}" $launcher --disable-banner --details=summary --select-package dev.ember.spark \
           --select-package dev.ember.it --reports-dir "$results/spark" > "$results/spark.log" 2>&1 || status=1 ;;
     bench)
-      for runner in RunExpressionBenchmarks RunAggregationBenchmarks; do
-        "${java_cuda[@]}" "dev.ember.bench.$runner" > "$results/$runner.log" 2>&1 || status=1
+      # GPU sizes: the join probes 20M rows per invocation (build sides of 1K, 1M and 50M rows), the
+      # kernels run on 32Mi rows (256 MiB per int64 column); both runners default to these on cuda.
+      for runner in RunExpressionBenchmarks RunAggregationBenchmarks "RunJoinBenchmarks -p probeRows=20000000" \
+          "RunKernelBenchmarks -p rows=33554432"; do
+        set -- $runner
+        "${java_cuda[@]}" "dev.ember.bench.$1" "${@:2}" > "$results/$1.log" 2>&1 || status=1
       done ;;
     *) echo "unknown step $step (conformance, cuda, spark, bench)" >&2; exit 2 ;;
   esac

@@ -57,7 +57,7 @@ public class AggregationBenchmark {
     @Param({"10", "10000", "10000000"})
     public int groups;
 
-    private static final List<Aggregation> AGGREGATIONS = List.of(Aggregation.countAll(),
+    static final List<Aggregation> AGGREGATIONS = List.of(Aggregation.countAll(),
             Aggregation.sum(0), Aggregation.min(0), Aggregation.max(0),
             Aggregation.sum(1), Aggregation.min(1), Aggregation.max(1));
 
@@ -69,7 +69,11 @@ public class AggregationBenchmark {
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {
-        int rows = params.getBenchmark().endsWith("." + CUDA_METHOD) ? CUDA_ROWS : EMULATED_ROWS;
+        setUp(params.getBenchmark().endsWith("." + CUDA_METHOD) ? CUDA_ROWS : EMULATED_ROWS);
+    }
+
+    /** Uploads {@code rows} rows; the benchmarks' smoke test calls it with a tiny count. */
+    void setUp(int rows) {
         DeviceKind kind = DeviceKind.parse(System.getProperty(ExpressionBenchmark.DEVICE_PROPERTY, "emulated"));
         device = Devices.open(kind, 4L << 30).orElseThrow(() -> new IllegalStateException(
                 "no device of kind " + kind.configValue() + ": " + Devices.cudaStatus().reason()));
@@ -155,6 +159,6 @@ public class AggregationBenchmark {
         }
         values.forEach(Column::close);
         values.clear();
-        device.close();
+        BenchDevices.close(device);
     }
 }

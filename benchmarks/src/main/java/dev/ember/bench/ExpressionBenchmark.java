@@ -52,23 +52,30 @@ public class ExpressionBenchmark {
     private Device device;
     private Stream stream;
     private Program compiled;
+    /** {@link #ROWS}; smaller only in the benchmarks' smoke test, which calls {@link #setUp(int)}. */
+    private int rows;
     private final List<Column> inputs = new ArrayList<>();
 
     @Setup(Level.Trial)
     public void setUp() {
+        setUp(ROWS);
+    }
+
+    void setUp(int rowCount) {
+        rows = rowCount;
         DeviceKind kind = DeviceKind.parse(System.getProperty(DEVICE_PROPERTY, "emulated"));
         device = Devices.open(kind, 4L << 30).orElseThrow(() -> new IllegalStateException(
                 "no device of kind " + kind.configValue() + ": " + Devices.cudaStatus().reason()));
         stream = device.defaultStream();
         compiled = ExpressionPrograms.named(program);
         Random r = new Random(42);
-        long[] a = new long[ROWS];
-        double[] b = new double[ROWS];
-        double[] c = new double[ROWS];
-        int[] d = new int[ROWS];
-        boolean[] aNull = new boolean[ROWS];
-        boolean[] bNull = new boolean[ROWS];
-        for (int i = 0; i < ROWS; i++) {
+        long[] a = new long[rows];
+        double[] b = new double[rows];
+        double[] c = new double[rows];
+        int[] d = new int[rows];
+        boolean[] aNull = new boolean[rows];
+        boolean[] bNull = new boolean[rows];
+        for (int i = 0; i < rows; i++) {
             a[i] = r.nextInt(1000) - 100;
             b[i] = r.nextGaussian() * 50;
             c[i] = r.nextDouble() * 10;
@@ -89,20 +96,20 @@ public class ExpressionBenchmark {
 
     @Benchmark
     public long evaluate() {
-        List<Column> out = ProgramEvaluator.evaluate(device, compiled, inputs, ROWS, stream);
+        List<Column> out = ProgramEvaluator.evaluate(device, compiled, inputs, rows, stream);
         stream.synchronize();
-        long rows = 0;
+        long total = 0;
         for (Column c : out) {
-            rows += c.rowCount();
+            total += c.rowCount();
             c.close();
         }
-        return rows;
+        return total;
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         inputs.forEach(Column::close);
         inputs.clear();
-        device.close();
+        BenchDevices.close(device);
     }
 }
