@@ -111,7 +111,6 @@ public record RunnerOptions(Path data, double scale, Optional<Path> results, Str
     /** Parses the command line (see {@link #USAGE}). */
     public static RunnerOptions parse(String[] args) {
         Path data = null;
-        RunnerOptions o = null;
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> conf = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -137,7 +136,7 @@ public record RunnerOptions(Path data, double scale, Optional<Path> results, Str
         if (data == null) {
             throw new IllegalArgumentException("--data is required\n" + USAGE);
         }
-        o = defaults(data);
+        RunnerOptions o = defaults(data);
         if (values.containsKey("--scale")) {
             o = o.withScale(Double.parseDouble(values.get("--scale")));
         }
