@@ -2,10 +2,14 @@
 # Runs Ember's GPU checks with the CUDA device, in order of what they prove, and keeps each one's
 # output under $RESULTS_DIR (default: results): the kernel conformance suite (CUDA against the
 # emulation, byte for byte, every kernel), the cuda module's suites, the Spark integration suites,
-# and the JMH benchmarks. Expects $JAVA, $CP (the classpath scripts/gpu-prepare.sh wrote, joined
-# with ':') and $SPARK_JVM_OPTS (Spark's --add-opens list and a private java.io.tmpdir).
+# and the JMH benchmarks; on request (step tpch) the TPC-H-derived queries with Ember off and on.
+# Expects $JAVA, $CP (the classpath scripts/gpu-prepare.sh wrote, joined with ':') and
+# $SPARK_JVM_OPTS (Spark's --add-opens list and a private java.io.tmpdir). The tpch step generates
+# scale factor $TPCH_SCALE (default 10) under $TPCH_DATA (default target/tpch-data, outside the results;
+# kept and reused when complete) and writes its table and chart to $RESULTS_DIR/tpch; $TPCH_REPS (default 3),
+# $TPCH_WARMUP (default 1) and $TPCH_POOL_LIMIT (spark.ember.memory.poolLimit, default 16g) tune it.
 #
-#   scripts/gpu-suites.sh [conformance|cuda|spark|bench]...   # default: all four
+#   scripts/gpu-suites.sh [conformance|cuda|spark|bench|tpch]...   # default: the first four
 set -uo pipefail
 results=${RESULTS_DIR:-results}
 mkdir -p "$results"
@@ -35,7 +39,12 @@ for step in "${steps[@]}"; do
         set -- $runner
         "${java_cuda[@]}" "dev.ember.bench.$1" "${@:2}" > "$results/$1.log" 2>&1 || status=1
       done ;;
-    *) echo "unknown step $step (conformance, cuda, spark, bench)" >&2; exit 2 ;;
+    tpch)
+      "${java_cuda[@]}" dev.ember.bench.tpch.TpchRunner --data "${TPCH_DATA:-target/tpch-data}" \
+          --scale "${TPCH_SCALE:-10}" --reps "${TPCH_REPS:-3}" --warmup "${TPCH_WARMUP:-1}" --device cuda \
+          --conf "spark.ember.memory.poolLimit=${TPCH_POOL_LIMIT:-16g}" --results "$results/tpch" \
+          > "$results/tpch.log" 2>&1 || status=1 ;;
+    *) echo "unknown step $step (conformance, cuda, spark, bench, tpch)" >&2; exit 2 ;;
   esac
   tail -n 15 "$results/$step"*.log 2>/dev/null || tail -n 15 "$results"/Run*.log
 done

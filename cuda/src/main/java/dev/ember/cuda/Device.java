@@ -57,6 +57,9 @@ public interface Device extends AutoCloseable {
     /** The memory pool's accounting. */
     MemoryPoolStats poolStats();
 
+    /** Starts the pool's high-water mark ({@link MemoryPoolStats#peakBytes()}) again at the bytes in use now. */
+    void resetPoolPeak();
+
     /** Waits until all work on every stream of this device is done. */
     void synchronize();
 

@@ -35,6 +35,11 @@ public final class PoolAccounting {
         live--;
     }
 
+    /** Starts a new high-water mark at the bytes reserved now (to measure the peak of one piece of work). */
+    public synchronized void resetPeak() {
+        peak = used;
+    }
+
     public synchronized MemoryPoolStats stats() {
         return new MemoryPoolStats(used, peak, limitBytes, live);
     }

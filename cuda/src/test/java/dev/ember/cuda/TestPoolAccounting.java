@@ -44,6 +44,20 @@ class TestPoolAccounting {
     }
 
     @Test
+    void resetPeakStartsAtTheBytesInUse() {
+        PoolAccounting pool = new PoolAccounting(100);
+        pool.reserve(60);
+        pool.reserve(30);
+        pool.release(60);
+        pool.resetPeak();
+        assertThat(pool.stats()).isEqualTo(new MemoryPoolStats(30, 30, 100, 1));
+        pool.reserve(20);
+        pool.release(20);
+        assertThat(pool.stats()).isEqualTo(new MemoryPoolStats(30, 50, 100, 1));
+        pool.release(30);
+    }
+
+    @Test
     void hugeRequestsDoNotOverflow() {
         PoolAccounting pool = new PoolAccounting(Long.MAX_VALUE);
         pool.reserve(10);

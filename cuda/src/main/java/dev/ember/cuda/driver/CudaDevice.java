@@ -299,6 +299,11 @@ public final class CudaDevice implements Device {
     }
 
     @Override
+    public void resetPoolPeak() {
+        accounting.resetPeak();
+    }
+
+    @Override
     public void synchronize() {
         checkOpen();
         bind();

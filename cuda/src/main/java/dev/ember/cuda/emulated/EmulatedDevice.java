@@ -143,6 +143,11 @@ public final class EmulatedDevice implements Device {
     }
 
     @Override
+    public void resetPoolPeak() {
+        pool.resetPeak();
+    }
+
+    @Override
     public void synchronize() {
         // Every launch and copy already ran to completion on the caller's thread.
     }

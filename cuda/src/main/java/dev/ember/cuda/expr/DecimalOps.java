@@ -46,7 +46,7 @@ final class DecimalOps {
         requireNonNull(from, "from is null");
         requireNonNull(to, "to is null");
         if (from.id() == TypeId.DECIMAL128 || to.id() == TypeId.DECIMAL128) {
-            return Optional.of("decimals of more than 18 digits (" + (from.isDecimal() ? from : to)
+            return Optional.of("decimals of more than 18 digits (" + (from.id() == TypeId.DECIMAL128 ? from : to)
                     + ") are not computed by programs");
         }
         if (from.id() == TypeId.DECIMAL64) {

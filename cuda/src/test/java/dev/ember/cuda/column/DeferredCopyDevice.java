@@ -137,6 +137,11 @@ final class DeferredCopyDevice implements Device {
     }
 
     @Override
+    public void resetPoolPeak() {
+        inner.resetPoolPeak();
+    }
+
+    @Override
     public synchronized void synchronize() {
         streams.forEach(DeferredStream::synchronize);
     }

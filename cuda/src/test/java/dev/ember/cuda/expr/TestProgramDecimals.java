@@ -38,6 +38,17 @@ class TestProgramDecimals {
     }
 
     @Test
+    void castProblemsNameTheWideDecimal() {
+        // decimal(15,2) → decimal(19,6), as Spark compares a decimal(15,2) column with an average.
+        assertThat(ProgramBuilder.decimalCastProblem(DType.decimal(15, 2), DType.decimal(19, 6))).get().asString()
+                .contains("(decimal(19,6))").doesNotContain("decimal(15,2)");
+        assertThat(ProgramBuilder.decimalCastProblem(DType.decimal(25, 2), DType.decimal(15, 2))).get().asString()
+                .contains("(decimal(25,2))");
+        assertThat(ProgramBuilder.decimalCastProblem(DType.INT32, DType.decimal(27, 3))).get().asString()
+                .contains("(decimal(27,3))");
+    }
+
+    @Test
     void comparisonsNullTestsAndOutputs() {
         for (DType t : TYPES) {
             List<Op> ops = List.of(Op.EQUAL, Op.LESS_THAN, Op.LESS_OR_EQUAL, Op.GREATER_THAN, Op.GREATER_OR_EQUAL,

@@ -119,6 +119,11 @@ final class LaunchCountingDevice implements Device {
     }
 
     @Override
+    public void resetPoolPeak() {
+        delegate.resetPoolPeak();
+    }
+
+    @Override
     public void synchronize() {
         delegate.synchronize();
     }
