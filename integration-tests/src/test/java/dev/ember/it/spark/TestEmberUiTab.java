@@ -85,9 +85,15 @@ class TestEmberUiTab {
     void showsGpuCountsAndFallbackReasonsPerExecution(boolean adaptive, SparkSession spark) throws Exception {
         String gpuDescription = "ember-ui gpu query adaptive=" + adaptive;
         String fallbackDescription = "ember-ui fallback query adaptive=" + adaptive;
+        String viewDescription = "ember-ui view command adaptive=" + adaptive;
+        spark.sparkContext().setJobDescription(viewDescription);
+        spark.range(3).createOrReplaceTempView("ember_ui_view");
+        spark.sparkContext().setJobDescription(null);
         Expected gpu = run(spark, gpuDescription, adaptive, TestEmberUiTab::allOnGpu);
         Expected fallback = run(spark, fallbackDescription, adaptive, TestEmberUiTab::withFallback);
         assertThat(gpu.fallbacks()).as("the GPU query's plan").isEmpty();
+        assertThat(gpu.gpu()).as("the GPU query's plan").isPositive().isEqualTo(gpu.operators());
+        assertThat(fallback.gpu()).as("the fallback query's plan").isPositive().isLessThan(fallback.operators());
         assertThat(fallback.fallbacks()).as("the fallback query's plan").anyMatch(f -> f.contains(HOSTILE_COLUMN));
 
         String base = "http://127.0.0.1:" + spark.sparkContext().ui().get().boundPort();
@@ -95,6 +101,8 @@ class TestEmberUiTab {
         JsonNode fallbackJson = awaitExecution(base, fallbackDescription);
         assertMatches(gpuJson, gpu);
         assertMatches(fallbackJson, fallback);
+        // The listener reports in event order: the earlier command would be listed by now. It has no operators.
+        assertThat(get(base + "/ember/json").body()).doesNotContain(viewDescription);
 
         HttpResponse<String> page = get(base + "/ember/");
         assertThat(page.statusCode()).isEqualTo(200);

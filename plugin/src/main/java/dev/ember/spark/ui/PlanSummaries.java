@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.execution.BaseSubqueryExec;
 import org.apache.spark.sql.execution.ColumnarToRowTransition;
+import org.apache.spark.sql.execution.CommandResultExec;
 import org.apache.spark.sql.execution.InputAdapter;
 import org.apache.spark.sql.execution.ReusedSubqueryExec;
 import org.apache.spark.sql.execution.RowToColumnarTransition;
@@ -18,6 +19,7 @@ import org.apache.spark.sql.execution.WholeStageCodegenExec;
 import org.apache.spark.sql.execution.adaptive.AQEShuffleReadExec;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
+import org.apache.spark.sql.execution.command.ExecutedCommandExec;
 import org.apache.spark.sql.execution.exchange.ReusedExchangeExec;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -29,7 +31,9 @@ import scala.jdk.javaapi.CollectionConverters;
  *       adaptive execution's shuffle reads, the subquery wrappers;</li>
  *   <li>transitions between rows, host columns and device columns, Spark's and Ember's, and Ember's
  *       batch coalescing: they move data between operators and would count the same work twice;</li>
- *   <li>reused exchanges and subqueries, which run once, where they first appear.</li>
+ *   <li>reused exchanges and subqueries, which run once, where they first appear;</li>
+ *   <li>commands the driver runs itself (creating a view, setting a value): they process no rows.
+ *       Writes do count: {@code DataWritingCommandExec} and its input are operators.</li>
  * </ul>
  * An operator runs on the GPU when it is one of Ember's; any other stays on the CPU, with the reasons
  * the planner recorded on it ({@link EmberTags#NOT_ON_GPU}).
@@ -57,7 +61,8 @@ public final class PlanSummaries {
                 || plan instanceof WholeStageCodegenExec || plan instanceof InputAdapter
                 || plan instanceof AQEShuffleReadExec || plan instanceof BaseSubqueryExec
                 || plan instanceof ColumnarToRowTransition || plan instanceof RowToColumnarTransition
-                || plan instanceof ReusedExchangeExec || MOVERS.contains(plan.getClass()));
+                || plan instanceof ReusedExchangeExec || plan instanceof ExecutedCommandExec
+                || plan instanceof CommandResultExec || MOVERS.contains(plan.getClass()));
     }
 
     /** Whether {@code plan} is one of Ember's operators. */

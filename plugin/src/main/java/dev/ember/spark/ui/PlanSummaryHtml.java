@@ -23,7 +23,8 @@ public final class PlanSummaryHtml {
                 .append("the plan after its last re-optimization), and why each other operator stays on the CPU. ")
                 .append("An execution appears when it ends; the last ").append(capacity)
                 .append(" are kept (spark.sql.ui.retainedExecutions). Transitions between rows and columns, ")
-                .append("whole-stage code generation and query-stage wrappers are not counted as operators.</p>");
+                .append("whole-stage code generation, query-stage wrappers and driver-side commands are not ")
+                .append("counted as operators.</p>");
         if (summaries.isEmpty()) {
             out.append("<p id=\"ember-no-executions\">No SQL execution has ended yet.</p></div>");
             return out.toString();
@@ -36,7 +37,7 @@ public final class PlanSummaryHtml {
             out.append("<td><a href=\"").append(escape(sqlExecutionPage + s.executionId())).append("\">")
                     .append(s.executionId()).append("</a></td>");
             out.append("<td>").append(escape(s.description())).append("</td>");
-            out.append("<td class=\"ember-gpu-count\">").append(gpuCount(s)).append("</td>");
+            out.append("<td class=\"ember-gpu-count\" style=\"white-space: nowrap\">").append(gpuCount(s)).append("</td>");
             out.append("<td>");
             appendFallbacks(out, s.fallbacks());
             out.append("</td></tr>");

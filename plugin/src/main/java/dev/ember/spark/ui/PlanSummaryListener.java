@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * event (the one {@code QueryExecutionListener}s get): only the driver's plan objects carry the
  * reasons Ember's planner tagged, and only the end of the execution knows which plan was final. An
  * execution whose start event was not seen is skipped: its planning failed, and asking for its plan
- * again would plan it again on the listener thread.
+ * again would plan it again on the listener thread. So is one without operators (a command the
+ * driver runs itself, such as creating a view).
  */
 public final class PlanSummaryListener extends SparkListener {
     private static final Logger LOG = LoggerFactory.getLogger(PlanSummaryListener.class);
@@ -66,7 +67,10 @@ public final class PlanSummaryListener extends SparkListener {
                 return;
             }
             try {
-                post.accept(PlanSummaries.of(end.executionId(), description, qe.executedPlan()));
+                PlanSummary summary = PlanSummaries.of(end.executionId(), description, qe.executedPlan());
+                if (summary.operators() > 0) {
+                    post.accept(summary);
+                }
             } catch (RuntimeException e) {
                 // The UI must never break the listener bus or the query.
                 LOG.warn("Ember could not summarize the plan of SQL execution {} for its UI tab", end.executionId(), e);

@@ -18,7 +18,10 @@ import org.apache.spark.sql.execution.LocalTableScanExec;
 import org.apache.spark.sql.execution.ProjectExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.WholeStageCodegenExec;
+import org.apache.spark.sql.execution.command.ExecutedCommandExec;
+import org.apache.spark.sql.execution.command.SetCommand;
 import org.junit.jupiter.api.Test;
+import scala.Option;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -79,6 +82,7 @@ class TestPlanSummaries {
         assertThat(PlanSummaries.isOperator(cpuScan())).isTrue();
         assertThat(PlanSummaries.isOperator(new RowToColumnarExec(cpuScan()))).isFalse();
         assertThat(PlanSummaries.isOperator(new GpuColumnarToRowExec(gpuScan()))).isFalse();
+        assertThat(PlanSummaries.isOperator(new ExecutedCommandExec(new SetCommand(Option.empty())))).isFalse();
         assertThat(PlanSummaries.isGpuOperator(gpuScan())).isTrue();
         assertThat(PlanSummaries.isGpuOperator(cpuScan())).isFalse();
     }
