@@ -3,6 +3,7 @@ package dev.ember.spark;
 import dev.ember.cuda.DeviceKind;
 import dev.ember.cuda.Devices;
 import dev.ember.spark.conf.EmberConf;
+import dev.ember.spark.ui.EmberUi;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ember's entry point: {@code spark.plugins=dev.ember.spark.EmberPlugin} is all a user sets. The
- * driver side validates the settings and appends {@link EmberSessionExtensions} to {@code
- * spark.sql.extensions}; the executor side opens the device of its JVM ({@link EmberRuntime}) and
- * closes it at shutdown.
+ * driver side validates the settings, appends {@link EmberSessionExtensions} to {@code
+ * spark.sql.extensions} and adds the Ember UI tab ({@link EmberUi}); the executor side opens the
+ * device of its JVM ({@link EmberRuntime}) and closes it at shutdown.
  */
 public final class EmberPlugin implements SparkPlugin {
     static final String EXTENSIONS_KEY = "spark.sql.extensions";
@@ -32,6 +33,7 @@ public final class EmberPlugin implements SparkPlugin {
             public Map<String, String> init(SparkContext sc, PluginContext context) {
                 validate(sc.conf());
                 sc.conf().set(EXTENSIONS_KEY, appendExtension(sc.conf().get(EXTENSIONS_KEY, "")));
+                EmberUi.install(sc);
                 return Map.of();
             }
         };

@@ -93,8 +93,12 @@ public final class EmberConf {
                     + "whose output ordering an operator above relies on stays on the CPU. When false, sort-merge "
                     + "joins stay on the CPU.");
 
+    public static final ConfEntry<Boolean> UI_ENABLED = ConfEntry.bool("spark.ember.ui.enabled", true, true,
+            "Adds the Ember tab to Spark's UI: per SQL execution, how many operators of the final plan run on the "
+                    + "GPU and why the others stay on the CPU. The same summaries go to the event log when it is on.");
+
     private static final List<ConfEntry<?>> CORE = List.of(SQL_ENABLED, DEVICE, POOL_LIMIT, EXPLAIN, MODE,
-            BATCH_SIZE_BYTES, STRING_BATCH_MAX_BYTES, CONCURRENT_GPU_TASKS, REPLACE_SORT_MERGE_JOIN);
+            BATCH_SIZE_BYTES, STRING_BATCH_MAX_BYTES, CONCURRENT_GPU_TASKS, REPLACE_SORT_MERGE_JOIN, UI_ENABLED);
 
     private final Function<String, String> lookup;
 
@@ -196,6 +200,10 @@ public final class EmberConf {
 
     public boolean replaceSortMergeJoin() {
         return get(REPLACE_SORT_MERGE_JOIN);
+    }
+
+    public boolean uiEnabled() {
+        return get(UI_ENABLED);
     }
 
     public int concurrentGpuTasks() {
