@@ -21,7 +21,9 @@ mkdir -p target
     echo "$module/target/classes"
   done
   # Ember's own modules come from their target folders above, never from the local repository.
-  cat integration-tests/target/gpu-deps.txt benchmarks/target/gpu-deps.txt benchmarks-tpch/target/gpu-deps.txt | tr ':' '\n' \
+  # The TPC-H generator's dependencies first: it needs guava 26, and Spark's optional ZooKeeper client
+  # (curator) brings guava 16 into the integration tests' classpath; nothing those tests run uses it.
+  cat benchmarks-tpch/target/gpu-deps.txt integration-tests/target/gpu-deps.txt benchmarks/target/gpu-deps.txt | tr ':' '\n' \
       | grep -v '/dev/ember/' | awk 'NF && !seen[$0]++'
   echo "$repo/org/junit/platform/junit-platform-console-standalone/1.10.2/junit-platform-console-standalone-1.10.2.jar"
 } > target/gpu-classpath.txt

@@ -5,6 +5,9 @@
 # run was made from.
 #
 #   scripts/gpu-report.sh <results-dir> [date]      # date defaults to today (YYYY-MM-DD)
+#
+# A rehearsal without a GPU (EMBER_DEVICE=emulated) is never written to benchmarks/results: set
+# REPORT_DIR to write its report somewhere else.
 set -euo pipefail
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
   echo "usage: $0 <results-dir> [date]" >&2
@@ -17,8 +20,13 @@ cd "$(dirname "$0")/.."
 device_line="$(head -n 1 "$results/device.txt")"
 gpu="$(echo "$device_line" | cut -d, -f1 | tr 'A-Z' 'a-z' | grep -oE '[a-z][0-9]{2,4}[a-z]?' | head -n 1 || true)"
 [ -n "$gpu" ] || gpu="$(echo "$device_line" | cut -d, -f1 | tr 'A-Z' 'a-z' | tr -cs 'a-z0-9' '-' | sed 's/^-*//; s/-*$//')"
-out="benchmarks/results/$day-$gpu.md"
-mkdir -p benchmarks/results
+dir="${REPORT_DIR:-benchmarks/results}"
+if [ -z "${REPORT_DIR:-}" ] && [ ! -f "$results/nvidia-smi.txt" ]; then
+  echo "$results has no nvidia-smi output (a run without a GPU): set REPORT_DIR to write its report elsewhere" >&2
+  exit 1
+fi
+out="$dir/$day-$gpu.md"
+mkdir -p "$dir"
 commit="$(git rev-parse HEAD)$(git diff --quiet HEAD -- . ':!benchmarks/results' || echo ' (with uncommitted changes)')"
 
 section() {  # title, file, lines from the end (0 = whole file)
@@ -38,13 +46,18 @@ section() {  # title, file, lines from the end (0 = whole file)
   section "cuda module suites" "$results/cuda.log" 25
   section "Spark suites" "$results/spark.log" 25
   for runner in RunKernelBenchmarks RunJoinBenchmarks RunAggregationBenchmarks RunExpressionBenchmarks; do
-    section "$runner" "$results/$runner.log" 30
+    log="$results/$runner.log"
+    [ -f "$log" ] || continue
+    # JMH's summary and the runner's own table: everything from JMH's last "# Run complete" line on.
+    from=$(grep -n '^# Run complete' "$log" | tail -n 1 | cut -d: -f1)
+    tail -n +"${from:-1}" "$log" > "$results/$runner.tables.txt"
+    section "$runner" "$results/$runner.tables.txt" 0
   done
   if [ -f "$results/tpch/tpch-results.md" ]; then
     printf '\n## TPC-H-derived queries\n\n'
     cat "$results/tpch/tpch-results.md"
     if [ -f "$results/tpch/tpch-speedup.svg" ]; then
-      cp "$results/tpch/tpch-speedup.svg" "benchmarks/results/$day-$gpu-tpch.svg"
+      cp "$results/tpch/tpch-speedup.svg" "$dir/$day-$gpu-tpch.svg"
       printf '\n![speedup per query](%s)\n' "$day-$gpu-tpch.svg"
     fi
   fi
