@@ -165,6 +165,19 @@ public final class HashJoinProbe implements HashJoin.Chunks {
         return total;
     }
 
+    /**
+     * Moves past the next {@code pairs} pairs of a probe without condition without filling them, so
+     * that the next chunk starts that much later: tests reach the end of results too large to
+     * enumerate. Skipped pairs do not mark their build rows as matched.
+     */
+    void skipPairs(long pairs) {
+        if (conditional || pairs < 0 || pairs > total - position) {
+            throw new IllegalArgumentException("a probe without condition can skip 0 to " + (total - position)
+                    + " pairs, not " + pairs + (conditional ? " (conditional probe)" : ""));
+        }
+        position += pairs;
+    }
+
     @Override
     public boolean hasNext() {
         if (closed) {

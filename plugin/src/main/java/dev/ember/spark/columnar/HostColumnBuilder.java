@@ -96,32 +96,41 @@ final class HostColumnBuilder {
         anyNull = true;
     }
 
+    // Each append takes the offset from next() before it reads the data field: Java evaluates an
+    // array reference before the index, so data[next()] would write to the array next() replaced.
     void appendBoolean(boolean v) {
-        data[next()] = (byte) (v ? 1 : 0);
+        int at = next();
+        data[at] = (byte) (v ? 1 : 0);
     }
 
     void appendByte(byte v) {
-        data[next()] = v;
+        int at = next();
+        data[at] = v;
     }
 
     void appendShort(short v) {
-        SHORTS.set(data, next(), v);
+        int at = next();
+        SHORTS.set(data, at, v);
     }
 
     void appendInt(int v) {
-        INTS.set(data, next(), v);
+        int at = next();
+        INTS.set(data, at, v);
     }
 
     void appendLong(long v) {
-        LONGS.set(data, next(), v);
+        int at = next();
+        LONGS.set(data, at, v);
     }
 
     void appendFloat(float v) {
-        INTS.set(data, next(), Float.floatToRawIntBits(v));
+        int at = next();
+        INTS.set(data, at, Float.floatToRawIntBits(v));
     }
 
     void appendDouble(double v) {
-        LONGS.set(data, next(), Double.doubleToRawLongBits(v));
+        int at = next();
+        LONGS.set(data, at, Double.doubleToRawLongBits(v));
     }
 
     /**
@@ -148,7 +157,8 @@ final class HostColumnBuilder {
     /** A decimal of this column's precision and scale (Spark has already rounded it to them). */
     void appendDecimal(Decimal v) {
         if (type.id() == DType.TypeId.DECIMAL64) {
-            LONGS.set(data, next(), v.toUnscaledLong());
+            int at = next();
+            LONGS.set(data, at, v.toUnscaledLong());
         } else {
             BigInteger unscaled = v.toJavaBigDecimal().setScale(type.scale()).unscaledValue();
             int offset = next();
