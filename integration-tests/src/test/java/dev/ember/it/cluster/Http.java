@@ -14,12 +14,18 @@ import java.util.List;
 /** JSON over HTTP from Spark's web UIs, every request bounded. */
 final class Http {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
 
     private Http() {}
 
     /** The JSON document at {@code url}; an IOException for no answer or a status other than 200. */
     static JsonNode getJson(String url) throws IOException {
+        return JSON.readTree(getText(url));
+    }
+
+    /** The body at {@code url}; an IOException for no answer or a status other than 200. */
+    static String getText(String url) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build();
         HttpResponse<String> response;
         try {
@@ -31,7 +37,7 @@ final class Http {
         if (response.statusCode() != 200) {
             throw new IOException("HTTP " + response.statusCode() + " from " + url + ": " + response.body());
         }
-        return JSON.readTree(response.body());
+        return response.body();
     }
 
     static List<JsonNode> elements(JsonNode array) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -59,6 +60,38 @@ final class SqlPlans {
                 .contains((double) outputRows);
         double gpuTime = gpu.stream().mapToDouble(n -> metric(n, "GPU time").orElse(0.0)).sum();
         assertThat(gpuTime).as("GPU time of the write's GPU operators (see %s)", dump).isPositive();
+    }
+
+    /**
+     * The Ember tab of the application's UI lists the Parquet write: some but not all of its operators
+     * on the GPU (the CSV scan stays on the CPU, with its reason), in the JSON view and on the page.
+     */
+    static void assertEmberTab(int uiPort, Path dump) throws IOException {
+        String base = "http://127.0.0.1:" + uiPort;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode write = null;
+        while (write == null) {
+            JsonNode tab = Http.getJson(base + "/ember/json/");
+            Files.writeString(dump, tab.toPrettyString());
+            write = Http.elements(tab.path("executions")).stream()
+                    .filter(e -> e.path("fallbacks").toString().contains("csv")).findFirst().orElse(null);
+            if (write == null) {
+                assertThat(System.nanoTime()).as("the Ember tab lists the write within 30 s (see %s)", dump)
+                        .isLessThan(deadline);
+                Http.pause(Duration.ofMillis(200));
+            }
+        }
+        int gpu = write.path("gpuOperators").asInt();
+        int all = write.path("operators").asInt();
+        assertThat(gpu).as("GPU operators of the write in the Ember tab (see %s)", dump).isGreaterThanOrEqualTo(5);
+        assertThat(all).as("operators of the write in the Ember tab (see %s)", dump).isGreaterThan(gpu);
+        List<String> reasons = Http.elements(write.path("fallbacks")).stream()
+                .map(f -> f.path("reason").asText()).toList();
+        assertThat(reasons).as("fallback reasons of the write (see %s)", dump)
+                .anyMatch(r -> r.contains("only Parquet files are read for the GPU"));
+        String page = Http.getText(base + "/ember/");
+        assertThat(page).as("the Ember tab's page").contains(gpu + " of " + all + " operators on GPU")
+                .contains("only Parquet files are read for the GPU");
     }
 
     private static List<JsonNode> nodes(JsonNode execution) {

@@ -95,6 +95,7 @@ class TestStandaloneCluster {
             int written = SalesData.read(dir.resolve("out-ember")).rows().size();
             SqlPlans.assertGpuOperatorsWithMetrics(uiPort, appId, dir.resolve("ember-sql.json"),
                     2L * SalesData.ORDERS_PER_FILE, written);
+            SqlPlans.assertEmberTab(uiPort, dir.resolve("ember-tab.json"));
             Files.createFile(handshake.resolve("release"));
             assertThat(run.awaitExit(Duration.ofSeconds(30)))
                     .as("exit code of the Ember run; its log ends with:\n%s", run.logTail()).isZero();
