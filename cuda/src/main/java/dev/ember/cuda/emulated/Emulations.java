@@ -26,7 +26,8 @@ public final class Emulations {
             AggSelectEmulation::emulations,
             HashAggEmulation::emulations,
             HashAggDecEmulation::emulations,
-            HashJoinEmulation::emulations);
+            HashJoinEmulation::emulations,
+            Decimal128Emulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();
 

@@ -30,7 +30,8 @@ public final class KernelCatalog {
             AggSelectKernels.FAMILY,
             HashAggKernels.FAMILY,
             HashAggDecKernels.FAMILY,
-            HashJoinKernels.FAMILY);
+            HashJoinKernels.FAMILY,
+            Decimal128Kernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();
 

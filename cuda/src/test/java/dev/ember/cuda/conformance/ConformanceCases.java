@@ -31,6 +31,7 @@ public final class ConformanceCases {
         all.addAll(AggSelectConformance.cases());
         all.addAll(HashAggDecConformance.cases());
         all.addAll(HashJoinConformance.cases());
+        all.addAll(Decimal128Conformance.cases());
         return all;
     }
 }

@@ -29,7 +29,7 @@ import org.apache.spark.sql.catalyst.expressions.UnaryPositive;
 /**
  * Arithmetic with ANSI off: integral results wrap at their type's width, division by zero gives null.
  * Decimal +, - and * with results of up to 18 digits compute exactly with Spark's result types ({@link
- * DecimalRules}); wider decimals, decimal division, remainder and negation, and interval arithmetic stay
+ * DecimalRules}), and so do products with up to 37 digits ({@link WideDecimals}); other wider decimals, decimal division, remainder and negation, and interval arithmetic stay
  * on the CPU (their types are not in the signatures); ANSI and TRY evaluation modes stay on the CPU
  * because they raise errors the GPU cannot raise.
  */
@@ -37,6 +37,9 @@ public final class ArithmeticRules {
     private static final TypeSig DOUBLE = TypeSig.of(Kind.DOUBLE);
     private static final TypeSig NUMERIC_AND_DECIMAL64 = TypeSig.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG,
             Kind.FLOAT, Kind.DOUBLE, Kind.DECIMAL64);
+    /** Products of two decimals of up to 18 digits may have up to 37 ({@link WideDecimals}). */
+    private static final TypeSig NUMERIC_AND_DECIMAL = TypeSig.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG,
+            Kind.FLOAT, Kind.DOUBLE, Kind.DECIMAL64, Kind.DECIMAL);
 
     private ArithmeticRules() {}
 
@@ -50,7 +53,9 @@ public final class ArithmeticRules {
                         NUMERIC_AND_DECIMAL64,
                         e -> legacyOnly(e, e.evalMode()).or(() -> DecimalRules.checkArithmetic(e, Op.SUBTRACT)),
                         DecimalRules.arithmetic(Op.SUBTRACT)),
-                rule(Multiply.class, "a * b (integral types wrap; decimals as for +)", NUMERIC_AND_DECIMAL64,
+                rule(Multiply.class, "a * b (integral types wrap; decimals as for +, and the exact product of "
+                        + "two decimals of up to 18 digits with a wider result, decimal(p1+p2+1,s1+s2), as a column: "
+                        + "an output of a projection or an aggregate's input)", NUMERIC_AND_DECIMAL,
                         NUMERIC_AND_DECIMAL64,
                         e -> legacyOnly(e, e.evalMode()).or(() -> DecimalRules.checkArithmetic(e, Op.MULTIPLY)),
                         DecimalRules.arithmetic(Op.MULTIPLY)),

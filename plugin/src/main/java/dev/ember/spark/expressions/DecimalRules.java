@@ -24,7 +24,9 @@ import org.apache.spark.sql.types.DecimalType;
  * Decimals of up to 18 digits in programs (an unscaled int64 each): Spark's {@code UnscaledValue} and
  * {@code MakeDecimal}, which its optimizer's DecimalAggregates rule puts around sums and averages of
  * small decimals (so those aggregates compute on bigints), and the decimal cases of +, - and * that
- * {@link ArithmeticRules} translate. Wider decimals stay on the CPU (their type is not in the signatures).
+ * {@link ArithmeticRules} translate. Wider decimals stay on the CPU (their type is not in the signatures),
+ * except products of two decimals of up to 18 digits, computed exactly into DECIMAL128 columns
+ * ({@link WideDecimals}).
  */
 public final class DecimalRules {
     private DecimalRules() {}
@@ -50,6 +52,14 @@ public final class DecimalRules {
         }
         Expression left = e.children().apply(0);
         Expression right = e.children().apply(1);
+        if (op == Op.MULTIPLY && WideDecimals.isWide(e.dataType())) {
+            return WideDecimals.checkMultiply(e);
+        }
+        if (WideDecimals.isWide(e.dataType())) {
+            return Optional.of(name(e) + " of decimals is " + e.dataType().simpleString() + ": decimals of more than "
+                    + "18 digits are computed only as the exact product of two decimals of up to 18 digits; it stays "
+                    + "on the CPU");
+        }
         try {
             DType result = ProgramBuilder.decimalResultType(op, dtype(left.dataType()), dtype(right.dataType()));
             if (!result.equals(dtype(e.dataType()))) {
@@ -68,6 +78,9 @@ public final class DecimalRules {
             ProgramBuilder b = builder(ctx);
             if (!(e.dataType() instanceof DecimalType)) {
                 return b.op(op, reg(c.get(0)), reg(c.get(1)));
+            }
+            if (op == Op.MULTIPLY && WideDecimals.isWide(e.dataType())) {
+                return WideDecimals.multiply(e, c, ctx);
             }
             return switch (op) {
                 case ADD -> b.decimalAdd(reg(c.get(0)), reg(c.get(1)));
