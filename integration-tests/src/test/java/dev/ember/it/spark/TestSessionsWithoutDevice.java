@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import dev.ember.spark.planning.EmberTags;
 import org.junit.jupiter.api.Test;
 
 /** Sessions of their own: plain Spark vs Ember disabled, device auto without a GPU, invalid settings. */
@@ -53,6 +54,10 @@ class TestSessionsWithoutDevice {
                 for (int i = 0; i < 3; i++) {
                     GpuDiff.Run run = diff.assertGpuAndCpuEqual(QUERY);
                     assertThat(run.nodeNames()).noneMatch(n -> n.startsWith("Gpu"));
+                    // Every operator carries the one reason, recorded without tagging the plan.
+                    assertThat(run.operators()).allSatisfy(op -> assertThat(
+                            op.getTagValue(EmberTags.NOT_ON_GPU).getOrElse(() -> "")).as(op.nodeName())
+                            .startsWith("no GPU device: spark.ember.device=auto found no usable GPU"));
                 }
             } finally {
                 SparkSessionExtension.stop(spark);

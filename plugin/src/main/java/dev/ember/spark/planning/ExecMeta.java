@@ -25,6 +25,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * the GPU ({@code @}).
  */
 public final class ExecMeta {
+    /** How the reason that no device can run the query begins. */
+    static final String NO_DEVICE = "no GPU device: ";
     private final SparkPlan plan;
     private final ExecRule<?> rule;
     private final List<ExecMeta> children;
@@ -79,7 +81,7 @@ public final class ExecMeta {
             e.tag(context.conf());
             reasons.addAll(e.allReasons());
         }
-        context.deviceProblem().ifPresent(p -> reasons.add("no GPU device: " + p));
+        context.deviceProblem().ifPresent(p -> reasons.add(NO_DEVICE + p));
     }
 
     private List<String> checkTypes(String what, scala.collection.immutable.Seq<Attribute> attributes) {

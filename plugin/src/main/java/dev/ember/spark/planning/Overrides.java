@@ -9,6 +9,7 @@ import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The columnar pre-transition rule: wraps the plan in {@link ExecMeta}s, tags every reason an operator
@@ -33,8 +34,14 @@ public final class Overrides extends Rule<SparkPlan> {
             return plan;
         }
         PlanningContext context = context(conf);
-        ExecMeta meta = tag(plan, context);
         EmberConf.ExplainLevel level = conf.explain();
+        if (nothingToPlan(context)) {
+            // Nothing can run on the GPU and nobody asked for the explanation: wrapping and tagging every
+            // operator and expression would only cost planning time; the one reason is recorded instead.
+            recordEverywhere(plan, ExecMeta.NO_DEVICE + context.deviceProblem().get());
+            return plan;
+        }
+        ExecMeta meta = tag(plan, context);
         if (level != EmberConf.ExplainLevel.NONE) {
             String text = meta.explain(level == EmberConf.ExplainLevel.NOT_ON_GPU);
             if (!text.isEmpty()) {
@@ -43,6 +50,19 @@ public final class Overrides extends Rule<SparkPlan> {
             }
         }
         return meta.convert(context);
+    }
+
+    private static void recordEverywhere(SparkPlan plan, String why) {
+        plan.setTagValue(EmberTags.NOT_ON_GPU, why);
+        ExecRules.operand(plan).setTagValue(EmberTags.NOT_ON_GPU, why);
+        for (SparkPlan child : CollectionConverters.asJava(plan.children())) {
+            recordEverywhere(child, why);
+        }
+    }
+
+    /** Whether {@code context} can put nothing on the GPU and no explanation is logged. */
+    static boolean nothingToPlan(PlanningContext context) {
+        return context.deviceProblem().isPresent() && context.conf().explain() == EmberConf.ExplainLevel.NONE;
     }
 
     static PlanningContext context(EmberConf conf) {

@@ -22,7 +22,10 @@ public final class QueryStagePrep extends Rule<SparkPlan> {
     public SparkPlan apply(SparkPlan plan) {
         EmberConf conf = EmberConf.of(session.sessionState().conf());
         if (conf.sqlEnabled()) {
-            Overrides.tag(plan, Overrides.context(conf)).recordNeighbourDecisions();
+            PlanningContext context = Overrides.context(conf);
+            if (!Overrides.nothingToPlan(context)) {
+                Overrides.tag(plan, context).recordNeighbourDecisions();
+            }
         }
         return plan;
     }
