@@ -11,7 +11,7 @@ sim=${1:?simulator source dir}; cuda=${2:?cuda source dir}; out=${3:?output dir}
 work="$out/work"
 mkdir -p "$out/kernels" "$work"
 CXX=${CXX:-g++}
-common=(-std=c++17 -O2 -g -fPIC -ffp-contract=off -Wall -Wextra -Werror -I "$sim/include")
+common=(-std=c++17 -O2 -g -fPIC -ffp-contract=off -Wall -Wextra -Werror -Wno-unknown-pragmas -I "$sim/include")
 jobs=$(nproc 2>/dev/null || echo 2)
 
 newer() {  # newer TARGET SOURCES...: true when TARGET is missing or older than any source
@@ -93,4 +93,12 @@ for so in "$out"/kernels/libember_sim_*.so; do
   [[ -f "$cuda/kernels/$fam.cu" ]] || rm -f "$so"
 done
 [[ $status == 0 ]] || { echo "[ember-sim] kernel build for the simulator failed"; exit 1; }
+
+# 3. The self-tests: their deliberately wrong kernels (a family never loaded by default) and the runner.
+mkdir -p "$out/selftest"
+build_family "$sim/selftest/selftest.cu" "$out/selftest"
+if newer "$out/selftest/selftest" "$sim/selftest/selftest.cpp" "$lib"; then
+  $CXX "${common[@]}" -o "$out/selftest/selftest" "$sim/selftest/selftest.cpp" -L "$out" -l:libcuda.so.1 \
+    -Wl,-rpath,'$ORIGIN/..'
+fi
 echo "[ember-sim] ${#families[@]} kernel families built for the simulator in $out"

@@ -84,38 +84,37 @@ inline ulonglong2 make_ulonglong2(unsigned long long x, unsigned long long y) { 
 #define __syncthreads_count(p) ember_sim_syncthreads_reduce(0, (p) ? 1 : 0, __FILE__, __LINE__)
 #define __syncthreads_and(p) ember_sim_syncthreads_reduce(1, (p) ? 1 : 0, __FILE__, __LINE__)
 #define __syncthreads_or(p) ember_sim_syncthreads_reduce(2, (p) ? 1 : 0, __FILE__, __LINE__)
-#define __syncwarp(...) ember_sim_syncwarp_at(__FILE__, __LINE__, ##__VA_ARGS__)
+#define __syncwarp(...) (EmberSimSite{__FILE__, __LINE__}.syncwarp(__VA_ARGS__))
 #define __ballot_sync(mask, p) \
   static_cast<unsigned>(ember_sim_warp(EMBER_SIM_WARP_BALLOT, (mask), (p) ? 1 : 0, 0, 32, __FILE__, __LINE__))
 #define __any_sync(mask, p) \
   static_cast<int>(ember_sim_warp(EMBER_SIM_WARP_ANY, (mask), (p) ? 1 : 0, 0, 32, __FILE__, __LINE__))
 #define __all_sync(mask, p) \
   static_cast<int>(ember_sim_warp(EMBER_SIM_WARP_ALL, (mask), (p) ? 1 : 0, 0, 32, __FILE__, __LINE__))
-#define __shfl_sync(mask, v, lane, ...) \
-  ember_sim_shfl(EMBER_SIM_WARP_SHFL, (mask), (v), (lane), __FILE__, __LINE__, ##__VA_ARGS__)
-#define __shfl_up_sync(mask, v, d, ...) \
-  ember_sim_shfl(EMBER_SIM_WARP_SHFL_UP, (mask), (v), (d), __FILE__, __LINE__, ##__VA_ARGS__)
-#define __shfl_down_sync(mask, v, d, ...) \
-  ember_sim_shfl(EMBER_SIM_WARP_SHFL_DOWN, (mask), (v), (d), __FILE__, __LINE__, ##__VA_ARGS__)
-#define __shfl_xor_sync(mask, v, m, ...) \
-  ember_sim_shfl(EMBER_SIM_WARP_SHFL_XOR, (mask), (v), (m), __FILE__, __LINE__, ##__VA_ARGS__)
+#define __shfl_sync(...) (EmberSimSite{__FILE__, __LINE__}.shfl(EMBER_SIM_WARP_SHFL, __VA_ARGS__))
+#define __shfl_up_sync(...) (EmberSimSite{__FILE__, __LINE__}.shfl(EMBER_SIM_WARP_SHFL_UP, __VA_ARGS__))
+#define __shfl_down_sync(...) (EmberSimSite{__FILE__, __LINE__}.shfl(EMBER_SIM_WARP_SHFL_DOWN, __VA_ARGS__))
+#define __shfl_xor_sync(...) (EmberSimSite{__FILE__, __LINE__}.shfl(EMBER_SIM_WARP_SHFL_XOR, __VA_ARGS__))
 #define __activemask() ember_sim_active_mask()
 #define __trap() ember_sim_trap("__trap()", __FILE__, __LINE__)
 
-inline void ember_sim_syncwarp_at(const char* file, int line, unsigned mask = 0xffffffffu) {
-  ember_sim_warp(EMBER_SIM_WARP_SYNC, mask, 0, 0, 32, file, line);
-}
-
-template <typename T>
-inline T ember_sim_shfl(int op, unsigned mask, T value, int arg, const char* file, int line, int width = 32) {
-  static_assert(sizeof(T) <= 8 && std::is_trivially_copyable<T>::value, "shuffles move up to 8 bytes");
-  uint64_t bits = 0;
-  std::memcpy(&bits, &value, sizeof(T));
-  bits = ember_sim_warp(op, mask, bits, arg, width, file, line);
-  T out;
-  std::memcpy(&out, &bits, sizeof(T));
-  return out;
-}
+// The call site of a warp collective, carrying CUDA's optional arguments (mask of __syncwarp, width of
+// the shuffles) as default arguments.
+struct EmberSimSite {
+  const char* file;
+  int line;
+  void syncwarp(unsigned mask = 0xffffffffu) const { ember_sim_warp(EMBER_SIM_WARP_SYNC, mask, 0, 0, 32, file, line); }
+  template <typename T>
+  T shfl(int op, unsigned mask, T value, int arg, int width = 32) const {
+    static_assert(sizeof(T) <= 8 && std::is_trivially_copyable<T>::value, "shuffles move up to 8 bytes");
+    uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof(T));
+    bits = ember_sim_warp(op, mask, bits, arg, width, file, line);
+    T out;
+    std::memcpy(&out, &bits, sizeof(T));
+    return out;
+  }
+};
 
 // ---- Memory fences, loads, clocks ----
 inline void __threadfence() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
