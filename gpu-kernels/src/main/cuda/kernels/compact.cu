@@ -10,10 +10,7 @@
 // SQL filter treats a null predicate. Validity is an Arrow bitmap (0 pointer: all valid); bits past n
 // are never looked at.
 #include "ember.cuh"
-
-#include <cub/block/block_load.cuh>
-#include <cub/block/block_reduce.cuh>
-#include <cub/block/block_scan.cuh>
+#include "ember_block.cuh"
 
 // The tile: COMPACT_BLOCK_THREADS threads x COMPACT_ITEMS_PER_THREAD consecutive rows per thread.
 // These must equal CompactKernels.BLOCK_THREADS and CompactKernels.ITEMS_PER_THREAD in Java (the host
@@ -24,20 +21,20 @@ constexpr int COMPACT_BLOCK_THREADS = 256;
 constexpr int COMPACT_ITEMS_PER_THREAD = 8;
 constexpr int COMPACT_TILE = COMPACT_BLOCK_THREADS * COMPACT_ITEMS_PER_THREAD;
 
-using FlagLoad = cub::BlockLoad<int8_t, COMPACT_BLOCK_THREADS, COMPACT_ITEMS_PER_THREAD, cub::BLOCK_LOAD_WARP_TRANSPOSE>;
+using FlagExchange = EmberTileExchange<int8_t, COMPACT_BLOCK_THREADS, COMPACT_ITEMS_PER_THREAD>;
 
 // Loads this thread's COMPACT_ITEMS_PER_THREAD rows of the block's tile (a blocked arrangement: rows
 // first + threadIdx.x * ITEMS + k) and returns a bit mask of the selected ones (bit k = row k).
 // Rows at or past n are not selected. Ends with __syncthreads(), so load_temp may be reused.
 __device__ __forceinline__ unsigned load_selected(const int8_t* flags, const uint8_t* validity, int64_t n,
-                                                  int64_t first, typename FlagLoad::TempStorage& load_temp) {
+                                                  int64_t first, FlagExchange& load_temp) {
   const int64_t remaining = n - first;
   const int valid_rows = remaining >= COMPACT_TILE ? COMPACT_TILE : (remaining > 0 ? static_cast<int>(remaining) : 0);
   int8_t f[COMPACT_ITEMS_PER_THREAD];
   if (valid_rows == COMPACT_TILE) {
-    FlagLoad(load_temp).Load(flags + first, f);
+    ember_block_load(flags + first, f, load_temp);
   } else {
-    FlagLoad(load_temp).Load(flags + first, f, valid_rows, int8_t(0));
+    ember_block_load(flags + first, f, valid_rows, int8_t(0), load_temp);
   }
   const int64_t row0 = first + static_cast<int64_t>(threadIdx.x) * COMPACT_ITEMS_PER_THREAD;
   // One bitmap byte holds the validity of this thread's 8 rows (row0 is a multiple of 8).
@@ -64,14 +61,13 @@ __device__ __forceinline__ unsigned load_selected(const int8_t* flags, const uin
 //   (0 for an empty tile, which only n == 0 has).
 extern "C" __global__ void __launch_bounds__(COMPACT_BLOCK_THREADS)
 ember_compact_count_bool8(const int8_t* flags, const uint8_t* validity, int32_t* tile_counts, int64_t n) {
-  using Reduce = cub::BlockReduce<int, COMPACT_BLOCK_THREADS>;
   __shared__ union {
-    typename FlagLoad::TempStorage load;
-    typename Reduce::TempStorage reduce;
+    FlagExchange load;
+    EmberWarpTotals<int, COMPACT_BLOCK_THREADS> reduce;
   } temp;
   const int64_t first = static_cast<int64_t>(blockIdx.x) * COMPACT_TILE;
   const unsigned selected = load_selected(flags, validity, n, first, temp.load);
-  const int count = Reduce(temp.reduce).Sum(__popc(selected));
+  const int count = ember_block_sum(__popc(selected), temp.reduce);
   if (threadIdx.x == 0) {
     tile_counts[blockIdx.x] = count;
   }
@@ -86,19 +82,17 @@ ember_compact_count_bool8(const int8_t* flags, const uint8_t* validity, int32_t*
 extern "C" __global__ void __launch_bounds__(COMPACT_BLOCK_THREADS)
 ember_compact_indices_bool8(const int8_t* flags, const uint8_t* validity, const int32_t* tile_offsets,
                             int32_t* out, int64_t n) {
-  using Scan = cub::BlockScan<int, COMPACT_BLOCK_THREADS, cub::BLOCK_SCAN_WARP_SCANS>;
   __shared__ union {
-    typename FlagLoad::TempStorage load;
-    typename Scan::TempStorage scan;
+    FlagExchange load;
+    EmberWarpTotals<int, COMPACT_BLOCK_THREADS> scan;
   } temp;
   // The tile's indices are gathered here first so the block writes them to out contiguously.
   __shared__ int32_t staged[COMPACT_TILE];
 
   const int64_t first = static_cast<int64_t>(blockIdx.x) * COMPACT_TILE;
   const unsigned selected = load_selected(flags, validity, n, first, temp.load);
-  int offset;
   int count;
-  Scan(temp.scan).ExclusiveSum(__popc(selected), offset, count);
+  int offset = ember_block_exclusive_sum(__popc(selected), count, temp.scan);
 
   const int64_t row0 = first + static_cast<int64_t>(threadIdx.x) * COMPACT_ITEMS_PER_THREAD;
 #pragma unroll

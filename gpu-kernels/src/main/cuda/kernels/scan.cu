@@ -7,11 +7,7 @@
 // addition: the kernels add as unsigned integers (defined wrap-around, no signed overflow) and the
 // bits are reinterpreted as two's complement.
 #include "ember.cuh"
-
-#include <cub/block/block_load.cuh>
-#include <cub/block/block_reduce.cuh>
-#include <cub/block/block_scan.cuh>
-#include <cub/block/block_store.cuh>
+#include "ember_block.cuh"
 
 // The tile: SCAN_BLOCK_THREADS threads x SCAN_ITEMS_PER_THREAD consecutive elements per thread.
 // These must equal ScanKernels.BLOCK_THREADS and ScanKernels.ITEMS_PER_THREAD in Java (the host code
@@ -36,13 +32,10 @@ constexpr int SCAN_TILE = SCAN_BLOCK_THREADS * SCAN_ITEMS_PER_THREAD;
 //   must not overlap in there).
 template <typename In, typename Acc>
 __device__ __forceinline__ void scan_tiles(const In* in, Acc* out, Acc* tile_totals, int64_t n) {
-  using Load = cub::BlockLoad<In, SCAN_BLOCK_THREADS, SCAN_ITEMS_PER_THREAD, cub::BLOCK_LOAD_WARP_TRANSPOSE>;
-  using Scan = cub::BlockScan<Acc, SCAN_BLOCK_THREADS, cub::BLOCK_SCAN_WARP_SCANS>;
-  using Store = cub::BlockStore<Acc, SCAN_BLOCK_THREADS, SCAN_ITEMS_PER_THREAD, cub::BLOCK_STORE_WARP_TRANSPOSE>;
   __shared__ union {
-    typename Load::TempStorage load;
-    typename Scan::TempStorage scan;
-    typename Store::TempStorage store;
+    EmberTileExchange<In, SCAN_BLOCK_THREADS, SCAN_ITEMS_PER_THREAD> load;
+    EmberWarpTotals<Acc, SCAN_BLOCK_THREADS> scan;
+    EmberTileExchange<Acc, SCAN_BLOCK_THREADS, SCAN_ITEMS_PER_THREAD> store;
   } temp;
 
   const int64_t start = static_cast<int64_t>(blockIdx.x) * SCAN_TILE;
@@ -51,9 +44,9 @@ __device__ __forceinline__ void scan_tiles(const In* in, Acc* out, Acc* tile_tot
 
   In loaded[SCAN_ITEMS_PER_THREAD];
   if (valid == SCAN_TILE) {
-    Load(temp.load).Load(in + start, loaded);
+    ember_block_load(in + start, loaded, temp.load);
   } else {
-    Load(temp.load).Load(in + start, loaded, valid, In(0));
+    ember_block_load(in + start, loaded, valid, In(0), temp.load);
   }
   Acc items[SCAN_ITEMS_PER_THREAD];
 #pragma unroll
@@ -64,13 +57,13 @@ __device__ __forceinline__ void scan_tiles(const In* in, Acc* out, Acc* tile_tot
   __syncthreads();  // temp.load is reused by the scan.
 
   Acc total;
-  Scan(temp.scan).ExclusiveSum(items, items, total);
+  ember_block_exclusive_sum(items, total, temp.scan);
   __syncthreads();  // temp.scan is reused by the store.
 
   if (valid == SCAN_TILE) {
-    Store(temp.store).Store(out + start, items);
+    ember_block_store(out + start, items, temp.store);
   } else {
-    Store(temp.store).Store(out + start, items, valid);
+    ember_block_store(out + start, items, valid, temp.store);
   }
   if (threadIdx.x == 0) {
     tile_totals[blockIdx.x] = total;
