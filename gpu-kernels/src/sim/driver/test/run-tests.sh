@@ -1,17 +1,12 @@
 #!/bin/sh
-# Builds the stand-in libcuda.so.1 (with the THROWAWAY runtime in this directory, unless
-# --real-runtime: then gpu-kernels/src/sim/runtime/) plus a test kernel family, and runs the
+# Builds the stand-in libcuda.so.1 (driver and SIMT runtime) plus a test kernel family, and runs the
 # driver tests and the export check.
-#   run-tests.sh [--real-runtime] [BUILD_DIR]   (default BUILD_DIR: /tmp/ember-sim-driver-test)
+#   run-tests.sh [BUILD_DIR]   (default BUILD_DIR: /tmp/ember-sim-driver-test)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 driver=$(dirname "$here")
 sim=$(dirname "$driver")
-runtime="$here/fake_runtime.cpp"
-if [ "${1:-}" = "--real-runtime" ]; then
-  runtime="$sim/runtime/*.cpp $sim/runtime/*.S"
-  shift
-fi
+runtime="$sim/runtime/*.cpp $sim/runtime/*.S"
 out=${1:-/tmp/ember-sim-driver-test}
 jcuda=${JCUDA_SO:-/tmp/jc/lib/libJCudaDriver-12.6.0-linux-x86_64.so}
 mkdir -p "$out/kernels" "$out/extra"
@@ -90,6 +85,9 @@ if command -v javac > /dev/null && [ -f "$jar" ] && [ -f "$jcuda" ]; then
     sed 's/^/     /' "$out/java.out" | tail -n 20
     fails=$((fails + 1))
   fi
+elif [ -n "${JCUDA_JAR:-}" ]; then
+  echo "FAIL jcuda (JVM): no javac, $jar or $jcuda"
+  fails=$((fails + 1))
 else
   echo "skip jcuda (JVM): no javac, $jar or $jcuda"
 fi
