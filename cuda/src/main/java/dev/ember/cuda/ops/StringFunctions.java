@@ -200,6 +200,8 @@ public final class StringFunctions {
                     DeviceBuffer targets = Fill.sequenceInt(device, rows.count(), (int) n, 1, stream)) {
                 Scatter.scatter(device, targets.address(), 0, rows.count(), 4, rows.indices().address(),
                         map.address(), 0, n, stream);
+                // The upload is freed on the default stream: the gather waits for the stream (its
+                // total) after the concatenation that reads it was queued, so it is done with it.
                 return Strings.gather(device, both, map, n, maxBytes, stream);
             }
         });

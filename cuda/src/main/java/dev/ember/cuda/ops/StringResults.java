@@ -161,8 +161,13 @@ final class StringResults {
         return Column.createStrings(values.length, o, c, chars.length, null, 0);
     }
 
-    /** The rows of a device STRING column without nulls, as byte strings. */
-    static byte[][] download(Column column) {
+    /**
+     * The rows of a device STRING column without nulls, as byte strings, once the work queued on
+     * {@code stream} (which wrote the column) is done: the copies run on the default stream, which a
+     * caller's stream is not ordered with, so this synchronizes {@code stream} first.
+     */
+    static byte[][] download(Column column, Stream stream) {
+        stream.synchronize();
         int n = Math.toIntExact(column.rowCount());
         int[] offsets = DeviceArrays.downloadInts(column.offsets(), 0, n + 1);
         byte[] chars = DeviceArrays.downloadBytes(column.data(), 0, Math.toIntExact(column.dataBytes()));
@@ -187,7 +192,7 @@ final class StringResults {
         try (Compaction.Selected rows = Compaction.selectedRows(device, flags, input.validityAddress(),
                 input.rowCount(), stream);
                 Column picked = Strings.gather(device, input, rows.indices(), rows.count(), stream)) {
-            return f.apply(rows, download(picked));
+            return f.apply(rows, download(picked, stream));
         }
     }
 

@@ -145,6 +145,43 @@ class TestStringFloatCasts {
         }
     }
 
+    /**
+     * Rows that take the host fallback (Java's parser), cast on a caller stream that is not the
+     * default stream: the fallback must wait for that stream before it downloads the gathered rows.
+     * On the test device (a GPU with -Dember.device=cuda, whose streams really are asynchronous) and on
+     * the emulation with deferred streams, where a download that does not wait reads the gather's
+     * output before the gather ran.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void hostFallbackOnANonDefaultCallerStream(boolean deferredStreams) {
+        Device d = deferredStreams ? new DeferredStreamDevice(TestDevices.emulated()) : device;
+        byte[][] values = FloatTexts.texts(new Random(31), 3000);
+        String[] hard = {"0x1p-2", "2.2250738585072011e-308", "1.5f", "123456789012345678901234", "-0x1.8p1", "2d",
+            "9007199254740993", "1e-400", "3.4028236e38"};
+        for (int i = 0; i < hard.length; i++) {
+            values[i * 173 + 3] = hard[i].getBytes(StandardCharsets.UTF_8);
+        }
+        for (boolean f64 : new boolean[] {true, false}) {
+            try (Stream callerStream = d.createStream()) {
+                assertThat(callerStream).isNotSameAs(d.defaultStream());
+                try (Column in = DeviceStrings.column(d, values);
+                        Column out = StringCasts.toFloating(d, in, f64 ? DType.FLOAT64 : DType.FLOAT32, callerStream)) {
+                    callerStream.synchronize();
+                    boolean[] valid = StringTestSupport.validity(out);
+                    long[] doubles = f64 ? DeviceArrays.downloadLongs(out.data(), 0, values.length) : null;
+                    int[] floats = f64 ? null : DeviceArrays.downloadInts(out.data(), 0, values.length);
+                    for (int i = 0; i < values.length; i++) {
+                        Long got = valid[i] ? Long.valueOf(f64 ? doubles[i] : floats[i]) : null;
+                        String shown = values[i] == null ? "null" : "'" + new String(values[i], StandardCharsets.UTF_8) + "'";
+                        assertThat(got).as("%s of %s (row %d)", f64 ? "double" : "float", shown, i)
+                                .isEqualTo(reference(values[i], f64));
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void emptyColumn() {
         assertMatchesJava(new byte[0][]);

@@ -189,6 +189,36 @@ class TestStringFunctions {
         }
     }
 
+    /**
+     * Upper and lower with rows that take the host fallback, on a caller stream that is not the
+     * default stream: the fallback must wait for that stream before it downloads the gathered rows.
+     * On the test device (a GPU with -Dember.device=cuda, whose streams really are asynchronous) and on
+     * the emulation with deferred streams, where a download that does not wait reads the gather's
+     * output before the gather ran.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void upperAndLowerHostFallbackOnANonDefaultCallerStream(boolean deferredStreams) {
+        Device d = deferredStreams ? new DeferredStreamDevice(TestDevices.emulated()) : device;
+        byte[][] in = random(5_000, 23);
+        String[] specials = {"stra\u00dfe", "\u0130stanbul", "\ufb01x", "\u00e9T\u00c9", "\u03a3\u03a3", "m\u0131x"};
+        for (int i = 0; i < specials.length; i++) {
+            in[i * 211 + 5] = utf8(specials[i]);
+        }
+        String[] wantUpper = expected(in, s -> s.toUpperCase(Locale.getDefault()));
+        String[] wantLower = expected(in, s -> s.toLowerCase(Locale.getDefault()));
+        try (Stream callerStream = d.createStream()) {
+            assertThat(callerStream).isNotSameAs(d.defaultStream());
+            try (Column c = DeviceStrings.column(d, in);
+                    Column up = StringFunctions.upper(d, c, callerStream);
+                    Column low = StringFunctions.lower(d, c, callerStream)) {
+                callerStream.synchronize();
+                assertThat(actual(up)).containsExactly(wantUpper);
+                assertThat(actual(low)).containsExactly(wantLower);
+            }
+        }
+    }
+
     @Test
     void upperOfAsciiOnlyAndMalformedBytesStaysOnTheDevicePath() {
         byte[][] in = {utf8("abc xyz"), null, {(byte) 0x80, 'a'}, utf8(""), utf8("Q{`}")};
