@@ -147,7 +147,8 @@ __device__ __forceinline__ int64_t ember_days_in_month(int64_t y, int64_t m) {
 // DateTimeUtils.stringToDate: ember_cast_space bytes trimmed at both ends; an optional sign; then
 // yyyy[y..] (4 to 7 digits), yyyy-[m]m or yyyy-[m]m-[d]d (1 or 2 digits each, missing parts 1); the
 // date part ends at the end, or (only after the day) at the first ' ' or 'T', after which anything
-// may follow. The date must exist (LocalDate.of). Returns false when it does not parse.
+// may follow. The date must exist (LocalDate.of) and its day number fit an int32 (localDateToDays,
+// Math.toIntExact). Returns false when it does not parse.
 __device__ __forceinline__ bool ember_parse_date(const uint8_t* s, int32_t len, int32_t* days) {
   int32_t j = 0;
   while (j < len && ember_cast_space(s[j])) {
@@ -211,7 +212,13 @@ __device__ __forceinline__ bool ember_parse_date(const uint8_t* s, int32_t len, 
   if (m < 1 || m > 12 || d < 1 || d > ember_days_in_month(y, m)) {
     return false;
   }
-  *days = static_cast<int32_t>(ember_days_from_civil(y, m, d));
+  // localDateToDays: Math.toIntExact of the epoch day; past the int32 range (years beyond about
+  // +5881580 / -5877641) Spark's overflow is caught and the cast gives null.
+  const int64_t epoch_day = ember_days_from_civil(y, m, d);
+  if (epoch_day < EMBER_INT32_MIN || epoch_day > 2147483647LL) {
+    return false;
+  }
+  *days = static_cast<int32_t>(epoch_day);
   return true;
 }
 

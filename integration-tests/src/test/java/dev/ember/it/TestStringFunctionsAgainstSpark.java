@@ -257,6 +257,26 @@ class TestStringFunctionsAgainstSpark {
                 c -> StringCasts.toDate(device, c, stream));
     }
 
+    /**
+     * Years of up to 7 digits whose day number leaves the int32 range: Spark's localDateToDays
+     * overflows (Math.toIntExact), catches it and returns null; Ember must not wrap the day number.
+     */
+    @Test
+    void castToDateBeyondTheInt32DayRange() {
+        String[] texts = {"9999999-12-31", "+9999999-12-31", "-9999999-01-01", "1000000-01-01", "5881580-07-11",
+            "5881580-07-12", "5881580-08", "5881581", "9999999", "-5877641-06-23", "-5877641-06-22", "-5877642",
+            " +5881580-07-11T00:00 ", "-1000000-01-01"};
+        byte[][] in = new byte[texts.length][];
+        for (int i = 0; i < texts.length; i++) {
+            in[i] = texts[i].getBytes(StandardCharsets.UTF_8);
+        }
+        Cast cast = new Cast(ref(0, DataTypes.StringType), DataTypes.DateType, Option.apply("UTC"), EvalMode.LEGACY());
+        // Spark itself: null past the range, the extreme days at its ends.
+        assertThat(spark(cast, in)).containsExactly(null, null, null, 364_522_972, Integer.MAX_VALUE, null, null, null,
+                null, Integer.MIN_VALUE, null, null, Integer.MAX_VALUE, -365_962_028);
+        assertSame("cast to date", cast, in, c -> StringCasts.toDate(device, c, stream));
+    }
+
     @Test
     void castsToString() {
         Random r = new Random(9);

@@ -181,7 +181,13 @@ final class StringCastEmulation {
         if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) {
             return null;
         }
-        return (int) daysFromCivil(y, mo, d);
+        // localDateToDays: Math.toIntExact of the epoch day; past the int32 range (years beyond
+        // about +5881580 / -5877641) Spark's overflow is caught and the cast gives null.
+        long days = daysFromCivil(y, mo, d);
+        if (days < Integer.MIN_VALUE || days > Integer.MAX_VALUE) {
+            return null;
+        }
+        return (int) days;
     }
 
     private static boolean validDigits(int segment, int digits) {

@@ -77,8 +77,9 @@ class TestStringCasts {
         int month = m.group(3) == null ? 1 : Integer.parseInt(m.group(3));
         int day = m.group(4) == null ? 1 : Integer.parseInt(m.group(4));
         try {
-            return LocalDate.of(year, month, day).toEpochDay();
-        } catch (DateTimeException e) {
+            // SparkDateTimeUtils.localDateToDays: toIntExact; the overflow is caught, giving null.
+            return (long) Math.toIntExact(LocalDate.of(year, month, day).toEpochDay());
+        } catch (DateTimeException | ArithmeticException e) {
             return null;
         }
     }
@@ -128,6 +129,30 @@ class TestStringCasts {
             for (int i = 0; i < n; i++) {
                 assertThat(got[i]).as("[%s]", in[i] == null ? null : text(in[i])).isEqualTo(dateRef(in[i]));
             }
+        }
+    }
+
+    /**
+     * Spark 3.5 parses years of up to 7 digits, then converts with Math.toIntExact(toEpochDay()):
+     * beyond the int32 day range (+5881580-07-11 .. -5877641-06-23) the overflow is caught and the
+     * result is null, never a wrapped day number. Expected values written out, not computed.
+     */
+    @Test
+    void stringToDateBeyondTheInt32DayRangeIsNull() {
+        String[] in = {"9999999-12-31", "+9999999-12-31", "-9999999-01-01", "1000000-01-01", "5881580-07-11",
+            "5881580-07-12", "5881580-08", "5881581", "-5877641-06-23", "-5877641-06-22", "-5877642", "9999999",
+            " +5881580-07-11T23:59 ", "0000-01-01"};
+        Long[] want = {null, null, null, 364_522_972L, (long) Integer.MAX_VALUE, null, null, null,
+            (long) Integer.MIN_VALUE, null, null, null, (long) Integer.MAX_VALUE, -719_528L};
+        byte[][] b = new byte[in.length][];
+        for (int i = 0; i < in.length; i++) {
+            b[i] = in[i].getBytes(StandardCharsets.UTF_8);
+        }
+        try (Column c = DeviceStrings.column(device, b); Column out = StringCasts.toDate(device, c, stream)) {
+            assertThat(longs(out)).containsExactly(want);
+        }
+        for (int i = 0; i < in.length; i++) {
+            assertThat(dateRef(b[i])).as("reference of [%s]", in[i]).isEqualTo(want[i]);
         }
     }
 

@@ -16,7 +16,11 @@ public final class StringCastInputs {
         "2020-02-29", "2019-02-29", "1900-02-29", "2000-02-29", "2020-01-02x", "2020-01-", "2020-", "202", "12345678-01-01",
         "1234567-01-01", "-1234567-12-31", "\t2020-01-02\u0000", "0000-01-01", "2020 ", "2020-1 3", "2020T", "",
         "  ", "-", "2020-001-01", "2020-1-001", "1582-10-10", "0001-01-01", "9999-12-31", "2020-00-10", "2020-10-00",
-        "2020-12-31T23:59:59", "2020/01/02", "2020-01-02\u00e9"};
+        "2020-12-31T23:59:59", "2020/01/02", "2020-01-02\u00e9",
+        // 7-digit years whose day number leaves the int32 range: null in Spark (toIntExact overflows).
+        "9999999-12-31", "+9999999-12-31", "-9999999-01-01", "9999999", "-9999999", "1000000-01-01",
+        "5881580-07-11", "5881580-07-12", "5881580-07", "5881580-08", "5881580", "5881581", "+5881580-07-11T00:00",
+        "-5877641-06-23", "-5877641-06-22", "-5877641-06", "-5877641-07", "-5877641", "-5877642", " 9999999-12-31 "};
 
     private StringCastInputs() {}
 
@@ -68,7 +72,12 @@ public final class StringCastInputs {
             } else if (kind <= 3) {
                 s = DATE_SPECIALS[r.nextInt(DATE_SPECIALS.length)];
             } else {
-                int y = r.nextInt(10) == 0 ? r.nextInt(2_000_000) - 1_000_000 : r.nextInt(3000);
+                // Now and then 7-digit years, some past the int32 day range (about +-5.88 million years).
+                int y = switch (r.nextInt(20)) {
+                    case 0 -> r.nextInt(20_000_000) - 10_000_000;
+                    case 1, 2 -> r.nextInt(2_000_000) - 1_000_000;
+                    default -> r.nextInt(3000);
+                };
                 int m = r.nextInt(14);
                 int d = r.nextInt(33);
                 String year = r.nextBoolean() ? String.format("%04d", Math.abs(y)) : Integer.toString(Math.abs(y));
