@@ -3,22 +3,26 @@
 # builds everything, then writes target/gpu-classpath.txt, one entry per line in classpath order,
 # with the classes and test classes of every module, the dependencies of the integration tests,
 # the benchmarks and the TPC-H-derived runner, and JUnit's console launcher. scripts/gpu-suites.sh
-# runs the checks with it.
+# runs the checks with it. Offline (-o) except to fetch JUnit's console launcher once.
 #
-#   scripts/gpu-prepare.sh            # then ship the repository and the listed jars to the host
+#   scripts/gpu-prepare.sh            # then /work/shared/gpu/prepare.sh . target/gpu-classpath.txt
+#   GPU_PREPARE_BUILD=0 scripts/gpu-prepare.sh   # classpath only, from the current target folders
 set -euo pipefail
 cd "$(dirname "$0")/.."
 console=org.junit.platform:junit-platform-console-standalone:1.10.2
-mvn -B -ntp -q install -DskipTests
-mvn -B -ntp -q dependency:get -Dartifact="$console"
-mvn -B -ntp -q -pl integration-tests,benchmarks,benchmarks-tpch dependency:build-classpath -Dmdep.includeScope=test \
+[ "${GPU_PREPARE_BUILD:-1}" = 0 ] || mvn -B -ntp -q -o install -DskipTests
+mvn -B -ntp -q -o -pl integration-tests,benchmarks,benchmarks-tpch dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile=target/gpu-deps.txt
-repo=$(mvn -B -q -Dstyle.color=never help:evaluate -Dexpression=settings.localRepository -DforceStdout | sed "s/\x1b\[[0-9;]*m//g")
+# The local repository, from where the build found JUnit (help:evaluate needs a plugin that may be absent offline).
+repo=$(tr ':' '\n' < integration-tests/target/gpu-deps.txt | grep -m1 '/org/junit/platform/' | sed 's|/org/junit/platform/.*||')
+[ -d "$repo" ] || { echo "cannot find the local Maven repository in integration-tests/target/gpu-deps.txt" >&2; exit 1; }
+[ -f "$repo/org/junit/platform/junit-platform-console-standalone/1.10.2/junit-platform-console-standalone-1.10.2.jar" ] \
+    || mvn -B -ntp -q dependency:get -Dartifact="$console"
 mkdir -p target
 {
   for module in integration-tests plugin shims/spark35 shims/shims-api cuda gpu-kernels benchmarks benchmarks-tpch; do
     [ -d "$module/target/test-classes" ] && echo "$module/target/test-classes"
-    echo "$module/target/classes"
+    [ -d "$module/target/classes" ] && echo "$module/target/classes"  # integration-tests has none
   done
   # Ember's own modules come from their target folders above, never from the local repository.
   # The TPC-H generator's dependencies first: it needs guava 26, and Spark's optional ZooKeeper client
