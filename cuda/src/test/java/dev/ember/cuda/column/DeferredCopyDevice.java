@@ -46,6 +46,8 @@ final class DeferredCopyDevice implements Device {
                 maxPendingAtSynchronize = Math.max(maxPendingAtSynchronize, pending.size());
                 pending.forEach(Runnable::run);
                 pending.clear();
+                // The inner device's copies are asynchronous too where it is a CUDA device.
+                inner.defaultStream().synchronize();
             }
         }
 

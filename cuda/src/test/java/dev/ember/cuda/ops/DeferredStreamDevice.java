@@ -57,6 +57,8 @@ final class DeferredStreamDevice implements Device {
                 List<Runnable> ops = new ArrayList<>(pending);
                 pending.clear();
                 ops.forEach(Runnable::run);
+                // The inner device's work is asynchronous too where it is a CUDA device.
+                inner.defaultStream().synchronize();
             }
         }
 

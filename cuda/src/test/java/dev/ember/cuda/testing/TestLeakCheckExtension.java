@@ -147,7 +147,8 @@ class TestLeakCheckExtension {
         String deviceLeak = failureMessage(failedTest(results, "leaksADeviceBuffer"));
         assertThat(deviceLeak)
                 .contains("The test leaked 1 resource")
-                .contains("DEVICE_MEMORY device buffer on emulated (96 bytes, id " + LeakingTests.leakedBufferId + ")")
+                .contains("DEVICE_MEMORY device buffer on " + TestDevices.device().kind().configValue() + " (96 bytes, id "
+                        + LeakingTests.leakedBufferId + ")")
                 .contains("at " + LeakingTests.class.getName() + ".leaksADeviceBuffer(");
 
         String pinnedLeak = failureMessage(failedTest(results, "leaksPinnedMemoryAndAHostColumn"));
@@ -171,7 +172,7 @@ class TestLeakCheckExtension {
         assertThat(failedContainers).hasSize(1);
         assertThat(failureMessage(failedContainers.get(0)))
                 .contains("The test class")
-                .contains("DEVICE_MEMORY device buffer on emulated (24 bytes")
+                .contains("DEVICE_MEMORY device buffer on " + TestDevices.device().kind().configValue() + " (24 bytes")
                 .contains("LeakingBeforeAll.allocate(");
     }
 
