@@ -8,6 +8,7 @@ namespace ember::sim {
 struct Stack {
   char* base;
   size_t size;
+  size_t color;  // bytes left unused at the top, different for each stack (see acquire_stack)
 };
 
 // Stacks are reused across launches and threads: every launch starting fresh mappings would exhaust
