@@ -79,6 +79,7 @@ void read_config(Config& c) {
   c.fail_alloc = env_long("EMBER_SIM_FAIL_ALLOC", 0);
   if (const char* log = std::getenv("EMBER_SIM_LAUNCH_LOG")) c.launch_log = log;
   c.poison = (unsigned char)env_long("EMBER_SIM_POISON", 0xA5);
+  c.defer_streams = env_long("EMBER_SIM_DEFER_STREAMS", 0) != 0;
 }
 
 CUresult check_init() { return g_initialized.load(std::memory_order_acquire) ? CUDA_SUCCESS : CUDA_ERROR_NOT_INITIALIZED; }
@@ -165,7 +166,8 @@ CUresult cuInit(unsigned int flags) {
   std::fflush(stderr);
   load_families();
   g_initialized.store(true, std::memory_order_release);
-  EMBER_TRACE("cuInit: memory %zu bytes, %d SMs", g_config->device_memory, g_config->sms);
+  EMBER_TRACE("cuInit: memory %zu bytes, %d SMs%s", g_config->device_memory, g_config->sms,
+              g_config->defer_streams ? ", deferred streams" : "");
   return CUDA_SUCCESS;
 }
 

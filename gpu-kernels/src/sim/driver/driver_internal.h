@@ -22,6 +22,7 @@ struct Config {
   std::string launch_log;
   bool verbose = false;
   unsigned char poison = 0xA5;
+  bool defer_streams = false;  // EMBER_SIM_DEFER_STREAMS: queued work runs only once something waits for it
 };
 const Config& config();
 bool initialized();
@@ -55,8 +56,9 @@ CUresult resolve_stream(CUstream handle, StreamPtr& out);
 // Queues fn on the stream (with the legacy-stream implicit dependencies); returns its sequence
 // number. skip_on_error: not run once a sticky error exists.
 uint64_t enqueue(const StreamPtr& s, std::function<void()> fn, bool skip_on_error, std::vector<Dep> deps = {});
+// Waits until the stream has completed seq tasks (releasing them first: EMBER_SIM_DEFER_STREAMS).
 void wait_stream(const StreamPtr& s, uint64_t seq);
-void sync_all();
+void sync_all();  // releases and waits for all work queued so far on every stream
 void streams_activate();  // the primary context becomes active: start the legacy stream
 void streams_teardown();  // drain and stop every stream, forget events
 

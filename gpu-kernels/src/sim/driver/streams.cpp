@@ -1,5 +1,11 @@
 // Streams (one worker thread each, executing its queue in order), the legacy default stream's
 // implicit synchronization, and events.
+//
+// A worker runs its stream's tasks up to the stream's "released" count. Normally every task is
+// released as it is queued. With EMBER_SIM_DEFER_STREAMS=1 work is released only when something
+// CUDA defines as waiting for it happens (a synchronize or query of the stream or of an event on it,
+// a synchronous or pageable copy on it, a context-wide wait, a later task depending on it, stream
+// destruction), so a missing synchronization reads stale bytes every time.
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -22,6 +28,7 @@ struct Stream : std::enable_shared_from_this<Stream> {
   bool legacy = false;
   std::deque<Task> queue;
   uint64_t enqueued = 0;
+  uint64_t released = 0;  // the worker may run tasks up to this sequence number
   uint64_t completed = 0;
   bool stopping = false;
   std::condition_variable work_cv;
@@ -48,13 +55,26 @@ std::set<Stream*>& g_running = *new std::set<Stream*>();  // every stream whose 
 std::set<EmberSimEvent*>& g_events = *new std::set<EmberSimEvent*>();
 int g_workers = 0;
 
+// Lets the stream's worker run its tasks up to seq (called with mu held).
+void release_locked(Stream* s, uint64_t seq) {
+  if (seq > s->enqueued) seq = s->enqueued;
+  if (seq <= s->released) return;
+  s->released = seq;
+  s->work_cv.notify_all();
+}
+
 void worker_loop(StreamPtr s) {
   std::unique_lock<std::mutex> lk(mu);
   for (;;) {
-    s->work_cv.wait(lk, [&] { return !s->queue.empty() || s->stopping; });
+    // A stopping stream drains all it holds (stream destroy, context teardown).
+    s->work_cv.wait(lk, [&] { return (!s->queue.empty() && (s->completed < s->released || s->stopping)) ||
+                                     (s->queue.empty() && s->stopping); });
     if (s->queue.empty()) break;
     Task& t = s->queue.front();  // deque::push_back keeps references valid
-    for (const Dep& d : t.deps) done_cv.wait(lk, [&] { return d.stream->completed >= d.seq; });
+    for (const Dep& d : t.deps) {
+      release_locked(d.stream.get(), d.seq);  // this stream now waits for it
+      done_cv.wait(lk, [&] { return d.stream->completed >= d.seq; });
+    }
     std::function<void()> fn = std::move(t.fn);
     bool skip = t.skip_on_error;
     lk.unlock();
@@ -116,12 +136,13 @@ uint64_t enqueue(const StreamPtr& s, std::function<void()> fn, bool skip_on_erro
   }
   s->queue.push_back(Task{std::move(fn), std::move(deps), skip_on_error});
   uint64_t seq = ++s->enqueued;
-  s->work_cv.notify_one();
+  if (!config().defer_streams) release_locked(s.get(), seq);
   return seq;
 }
 
 void wait_stream(const StreamPtr& s, uint64_t seq) {
   std::unique_lock<std::mutex> lk(mu);
+  release_locked(s.get(), seq);
   done_cv.wait(lk, [&] { return s->completed >= seq; });
 }
 
@@ -198,6 +219,7 @@ CUresult cuStreamQuery(CUstream hStream) {
   StreamPtr s;
   if (CUresult r = resolve_stream(hStream, s)) return r;
   std::lock_guard<std::mutex> lock(mu);
+  release_locked(s.get(), s->enqueued);  // a caller polling it waits for it
   return s->completed >= s->enqueued ? CUDA_SUCCESS : CUDA_ERROR_NOT_READY;
 }
 
@@ -243,6 +265,7 @@ CUresult cuEventQuery(CUevent hEvent) {
   std::lock_guard<std::mutex> lock(mu);
   if (!g_events.count(hEvent)) return CUDA_ERROR_INVALID_HANDLE;
   if (!hEvent->stream) return CUDA_SUCCESS;
+  release_locked(hEvent->stream.get(), hEvent->seq);  // a caller polling it waits for it
   return hEvent->stream->completed >= hEvent->seq ? CUDA_SUCCESS : CUDA_ERROR_NOT_READY;
 }
 

@@ -333,7 +333,8 @@ static void test_sticky() {
   void* slow[] = {&y, &seven};
   OK(cuLaunchKernel(function("ember_test_slow_set"), 1, 1, 1, 1, 1, 1, 0, s, slow, nullptr));
   OK(cuMemcpyDtoDAsync_v2(y, x, 4096, s));
-  OK(cuMemFreeAsync(x, s2));  // executes while s still sleeps
+  OK(cuMemFreeAsync(x, s2));
+  OK(cuStreamSynchronize(s2));  // the free has executed; s still sleeps (or, deferred, has not started)
   CHECK_RC(cuStreamSynchronize(s), CUDA_ERROR_ILLEGAL_ADDRESS);
   CHECK_RC(cuStreamCreate(&s2, 0), CUDA_ERROR_ILLEGAL_ADDRESS);
 }
@@ -383,6 +384,160 @@ static void test_threads() {  // concurrent callers from many threads
   OK(cuCtxSynchronize());
 }
 
+// EMBER_SIM_DEFER_STREAMS=1: queued work runs only once something waits for it.
+static void test_defer() {
+  setup();
+  const int n = 1000;
+  const size_t bytes = n * sizeof(int);
+  CUstream s;
+  OK(cuStreamCreate(&s, CU_STREAM_NON_BLOCKING));
+  int* pinned = nullptr;
+  OK(cuMemHostAlloc(reinterpret_cast<void**>(&pinned), bytes, 0));
+  CUdeviceptr buf, buf2;
+  OK(cuMemAllocAsync(&buf, bytes, s));
+  OK(cuMemAllocAsync(&buf2, bytes, s));
+  auto wait_ms = [](int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
+
+  // (a) A copy to pinned memory after a kernel lands only once the stream is synchronized.
+  pinned[0] = -1;
+  pinned[n - 1] = -1;
+  launch_fill(buf, 5, n, s);
+  OK(cuMemcpyDtoHAsync_v2(pinned, buf, bytes, s));
+  wait_ms(200);
+  CHECK(pinned[0] == -1 && pinned[n - 1] == -1);  // held: nothing waited for it
+  OK(cuStreamSynchronize(s));
+  CHECK(pinned[0] == 5 && pinned[n - 1] == 5 + n - 1);
+
+  // (b) Data produced on a non-blocking stream, copied on the legacy stream without synchronizing
+  // the producer: stale bytes, every time (synchronous copy, and async copy + legacy sync).
+  launch_fill(buf, 100, n, s);
+  std::vector<int> host(n, 0);
+  OK(cuMemcpyDtoH_v2(host.data(), buf, bytes));
+  CHECK(host[0] == 5 && host[n - 1] == 5 + n - 1);  // the previous contents
+  OK(cuMemcpyDtoHAsync_v2(pinned, buf, bytes, nullptr));
+  OK(cuStreamSynchronize(nullptr));
+  CHECK(pinned[0] == 5 && pinned[n - 1] == 5 + n - 1);
+  launch_fill(buf2, 7, n, s);  // fresh memory: the copy reads the poison
+  OK(cuMemcpyDtoH_v2(host.data(), buf2, bytes));
+  CHECK(host[0] == int(0xA5A5A5A5) && host[n - 1] == int(0xA5A5A5A5));
+  // A pageable copy on the producer's stream waits for it.
+  OK(cuMemcpyDtoHAsync_v2(host.data(), buf, bytes, s));
+  CHECK(host[0] == 100 && host[n - 1] == 100 + n - 1);
+  OK(cuStreamSynchronize(s));
+
+  // (c) Event chain across three streams: s1 -> e1 -> s2 -> e2 -> s3; the waits release upstream.
+  CUstream s1, s2, s3;
+  OK(cuStreamCreate(&s1, CU_STREAM_NON_BLOCKING));
+  OK(cuStreamCreate(&s2, CU_STREAM_NON_BLOCKING));
+  OK(cuStreamCreate(&s3, CU_STREAM_NON_BLOCKING));
+  CUevent e1, e2, e3;
+  OK(cuEventCreate(&e1, 0));
+  OK(cuEventCreate(&e2, 0));
+  OK(cuEventCreate(&e3, 0));
+  pinned[0] = -1;
+  launch_fill(buf, 300, n, s1);
+  OK(cuEventRecord(e1, s1));
+  OK(cuStreamWaitEvent(s2, e1, 0));
+  OK(cuMemcpyDtoDAsync_v2(buf2, buf, bytes, s2));
+  OK(cuEventRecord(e2, s2));
+  OK(cuStreamWaitEvent(s3, e2, 0));
+  OK(cuMemcpyDtoHAsync_v2(pinned, buf2, bytes, s3));
+  OK(cuEventRecord(e3, s3));
+  wait_ms(100);
+  CHECK(pinned[0] == -1);
+  OK(cuEventSynchronize(e3));
+  CHECK(pinned[0] == 300 && pinned[n - 1] == 300 + n - 1);
+  OK(cuEventQuery(e1));  // done: s3 waited for it through s2
+  OK(cuEventQuery(e2));
+
+  // Polling a query is waiting: cuEventQuery / cuStreamQuery release the work they ask about.
+  launch_fill(buf, 400, n, s1);
+  OK(cuEventRecord(e1, s1));
+  OK(cuStreamWaitEvent(s2, e1, 0));
+  OK(cuMemcpyDtoHAsync_v2(pinned, buf, bytes, s2));
+  auto poll = [&](auto query) -> CUresult {
+    for (int i = 0; i < 1000; ++i) {
+      CUresult r = query();
+      if (r != CUDA_ERROR_NOT_READY) return r;
+      wait_ms(5);
+    }
+    return CUresult(CUDA_ERROR_NOT_READY);
+  };
+  CHECK_RC(poll([&] { return cuStreamQuery(s2); }), CUDA_SUCCESS);
+  CHECK(pinned[0] == 400 && pinned[n - 1] == 400 + n - 1);
+  launch_fill(buf, 500, n, s1);
+  OK(cuEventRecord(e1, s1));
+  CHECK_RC(poll([&] { return cuEventQuery(e1); }), CUDA_SUCCESS);
+  OK(cuMemcpyDtoHAsync_v2(pinned, buf, bytes, s2));  // s2 never waited on s1 here, but s1 is done
+  OK(cuStreamSynchronize(s2));
+  CHECK(pinned[0] == 500);
+
+  // Legacy stream implicit dependencies: legacy work waits for (and so releases) a blocking stream,
+  // and a blocking stream's work waits for prior legacy work.
+  CUstream blocking;
+  OK(cuStreamCreate(&blocking, CU_STREAM_DEFAULT));
+  launch_fill(buf, 600, n, blocking);
+  OK(cuMemcpyDtoH_v2(host.data(), buf, bytes));
+  CHECK(host[0] == 600 && host[n - 1] == 600 + n - 1);
+  launch_fill(buf, 700, n, nullptr);
+  OK(cuMemcpyDtoHAsync_v2(pinned, buf, bytes, blocking));
+  OK(cuStreamSynchronize(blocking));
+  CHECK(pinned[0] == 700 && pinned[n - 1] == 700 + n - 1);
+
+  // A pinned HtoD reads the host bytes when it executes: overwriting them before a sync shows.
+  for (int i = 0; i < n; ++i) pinned[i] = 1;
+  OK(cuMemcpyHtoDAsync_v2(buf, pinned, bytes, s));
+  for (int i = 0; i < n; ++i) pinned[i] = 2;
+  OK(cuMemcpyDtoH_v2(host.data(), buf, bytes));  // legacy: does not wait for s
+  CHECK(host[0] == 700);
+  OK(cuStreamSynchronize(s));
+  OK(cuMemcpyDtoH_v2(host.data(), buf, bytes));
+  CHECK(host[0] == 2 && host[n - 1] == 2);
+
+  // A stream-ordered free is held too (an allocation does not wait for it); a sync executes it.
+  size_t free_b, total, before;
+  OK(cuMemGetInfo_v2(&before, &total));
+  OK(cuMemFreeAsync(buf2, s));
+  CUdeviceptr other;
+  OK(cuMemAllocAsync(&other, 64, s));
+  wait_ms(50);
+  OK(cuMemGetInfo_v2(&free_b, &total));
+  CHECK(free_b + 4096 == before);  // buf2 not yet back, other charged
+  OK(cuStreamSynchronize(s));
+  OK(cuMemGetInfo_v2(&free_b, &total));
+  CHECK(free_b == before);  // buf2's 4096 bytes back
+
+  // Stream destroy drains what the stream holds.
+  pinned[0] = -1;
+  launch_fill(buf, 800, n, s3);
+  OK(cuMemcpyDtoHAsync_v2(pinned, buf, bytes, s3));
+  OK(cuStreamDestroy_v2(s3));
+  for (int i = 0; i < 1000 && pinned[0] != 800; ++i) wait_ms(5);
+  CHECK(pinned[0] == 800);
+
+  // cuCtxSynchronize and cuMemFree release every stream.
+  launch_fill(buf, 900, n, s1);
+  launch_fill(other, 0, 16, s2);
+  OK(cuCtxSynchronize());
+  OK(cuMemcpyDtoH_v2(host.data(), buf, bytes));
+  CHECK(host[0] == 900);
+  launch_fill(buf, 1000, n, s1);
+  OK(cuMemFree_v2(other));
+  OK(cuMemcpyDtoH_v2(host.data(), buf, bytes));
+  CHECK(host[0] == 1000);
+
+  // Work left held at context release is drained, not lost or deadlocked.
+  launch_fill(buf, 1100, n, s2);
+  OK(cuMemcpyDtoHAsync_v2(pinned, buf, bytes, s2));
+  OK(cuMemFreeAsync(buf, s2));
+  OK(cuEventDestroy_v2(e1));
+  OK(cuEventDestroy_v2(e2));
+  OK(cuEventDestroy_v2(e3));
+  OK(cuModuleUnload(g_mod));
+  OK(cuDevicePrimaryCtxRelease_v2(0));
+  CHECK(pinned[0] == 1100);
+}
+
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "basic";
   if (mode == "basic") test_basic();
@@ -392,6 +547,7 @@ int main(int argc, char** argv) {
   else if (mode == "sticky") test_sticky();
   else if (mode == "launch-log") test_launch_log();
   else if (mode == "threads") test_threads();
+  else if (mode == "defer") test_defer();
   else {
     std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
     return 2;

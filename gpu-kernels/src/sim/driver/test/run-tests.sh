@@ -31,17 +31,19 @@ echo "== exports"
 "$driver/gen-exports.sh" --check "$jcuda" "$out/libcuda.so.1"
 
 fails=0
-run() {  # run NAME [ENV=VALUE...] : runs driver_test NAME with that environment
-  name=$1
-  shift
-  if env "$@" "$out/driver_test" "$name" > "$out/$name.out" 2> "$out/$name.err"; then
-    echo "ok   $name"
+run_as() {  # run_as LABEL NAME [ENV=VALUE...] : runs driver_test NAME with that environment
+  label=$1
+  name=$2
+  shift 2
+  if env "$@" "$out/driver_test" "$name" > "$out/$label.out" 2> "$out/$label.err"; then
+    echo "ok   $label"
   else
-    echo "FAIL $name (stderr: $out/$name.err)"
-    sed 's/^/     /' "$out/$name.err" | tail -n 20
+    echo "FAIL $label (stderr: $out/$label.err)"
+    sed 's/^/     /' "$out/$label.err" | tail -n 20
     fails=$((fails + 1))
   fi
 }
+run() { run_as "$1" "$@"; }
 
 echo "== tests"
 run basic EMBER_SIM_SMS=3 EMBER_SIM_DEVICE_MEMORY=64m EMBER_SIM_SEED=12345
@@ -65,10 +67,33 @@ else
   cat "$out/launches.log" 2>/dev/null | sed 's/^/     /'
   fails=$((fails + 1))
 fi
+# The same again with every stream's work held until something waits for it, plus its own test.
+run defer EMBER_SIM_DEFER_STREAMS=1
+run_as basic-deferred basic EMBER_SIM_DEFER_STREAMS=1 EMBER_SIM_SMS=3 EMBER_SIM_DEVICE_MEMORY=64m
+run_as oom-deferred oom EMBER_SIM_DEFER_STREAMS=1 EMBER_SIM_DEVICE_MEMORY=1m
+run_as fail-alloc-deferred fail-alloc EMBER_SIM_DEFER_STREAMS=1 EMBER_SIM_FAIL_ALLOC=2
+run_as fail-launch-deferred fail-launch EMBER_SIM_DEFER_STREAMS=1 EMBER_SIM_FAIL_LAUNCH=2
+run_as sticky-deferred sticky EMBER_SIM_DEFER_STREAMS=1
+run_as threads-deferred threads EMBER_SIM_DEFER_STREAMS=1
+rm -f "$out/launches-deferred.log"
+run_as launch-log-deferred launch-log EMBER_SIM_DEFER_STREAMS=1 EMBER_SIM_LAUNCH_LOG="$out/launches-deferred.log" \
+  EMBER_SIM_EXTRA_KERNELS="$out/extra/libember_sim_extra.so"
+if [ "$(cat "$out/launches-deferred.log" 2>/dev/null)" = "$expected" ]; then
+  echo "ok   launch log (deferred)"
+else
+  echo "FAIL launch log (deferred):"
+  cat "$out/launches-deferred.log" 2>/dev/null | sed 's/^/     /'
+  fails=$((fails + 1))
+fi
 # Before any unsupported call nothing but the seed line is printed.
 if [ "$(grep -vc 'CPU SIMT simulator, seed' "$out/oom.err")" != 0 ]; then
   echo "FAIL quiet: oom printed more than the seed line:"
   sed 's/^/     /' "$out/oom.err"
+  fails=$((fails + 1))
+fi
+if [ "$(grep -vc 'CPU SIMT simulator, seed' "$out/oom-deferred.err")" != 0 ]; then
+  echo "FAIL quiet: oom (deferred) printed more than the seed line:"
+  sed 's/^/     /' "$out/oom-deferred.err"
   fails=$((fails + 1))
 fi
 
@@ -77,14 +102,18 @@ jar=${JCUDA_JAR:-$HOME/.m2/repository/org/jcuda/jcuda/12.6.0/jcuda-12.6.0.jar}
 if command -v javac > /dev/null && [ -f "$jar" ] && [ -f "$jcuda" ]; then
   mkdir -p "$out/java"
   javac -d "$out/java" -cp "$jar" "$here/JCudaCheck.java"
-  if LD_LIBRARY_PATH="$out" java -Djava.library.path="$(dirname "$jcuda")" -cp "$jar:$out/java" JCudaCheck \
-      > "$out/java.out" 2>&1 && grep -q 'JAVA CHECK PASSED' "$out/java.out"; then
-    echo "ok   jcuda (JVM)"
-  else
-    echo "FAIL jcuda (JVM):"
-    sed 's/^/     /' "$out/java.out" | tail -n 20
-    fails=$((fails + 1))
-  fi
+  for defer in 0 1; do
+    label="jcuda (JVM)"
+    [ $defer = 1 ] && label="jcuda (JVM, deferred)"
+    if LD_LIBRARY_PATH="$out" EMBER_SIM_DEFER_STREAMS=$defer java -Djava.library.path="$(dirname "$jcuda")" \
+        -cp "$jar:$out/java" JCudaCheck > "$out/java.out" 2>&1 && grep -q 'JAVA CHECK PASSED' "$out/java.out"; then
+      echo "ok   $label"
+    else
+      echo "FAIL $label:"
+      sed 's/^/     /' "$out/java.out" | tail -n 20
+      fails=$((fails + 1))
+    fi
+  done
 elif [ -n "${JCUDA_JAR:-}" ]; then
   echo "FAIL jcuda (JVM): no javac, $jar or $jcuda"
   fails=$((fails + 1))
