@@ -28,7 +28,7 @@ class TestTpchSmoke {
     void allQueriesReturnTheSameRowsWithEmberOffAndOn() throws Exception {
         long start = System.nanoTime();
         RunnerOptions options = RunnerOptions.defaults(dir.resolve("data")).withScale(0.01)
-                .withResults(dir.resolve("results")).withRuns(1, 0).withDevice("emulated").withMaster("local[2]")
+                .withResults(dir.resolve("results")).withRuns(1, 0).withDevice(System.getProperty("ember.device", "emulated")).withMaster("local[2]")
                 .withConf("spark.sql.shuffle.partitions", "2")
                 .withConf("spark.driver.host", "127.0.0.1")
                 .withConf("spark.ember.memory.poolLimit", "2g");
