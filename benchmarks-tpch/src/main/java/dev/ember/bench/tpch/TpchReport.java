@@ -1,18 +1,31 @@
 package dev.ember.bench.tpch;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.ember.cuda.Bytes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** The runner's results as a text table, as Markdown and as an SVG bar chart of the speedups. */
 public final class TpchReport {
     private final RunnerOptions options;
     private final List<QueryResult> results;
+    private final Optional<String> device;
 
     public TpchReport(RunnerOptions options, List<QueryResult> results) {
+        this(options, results, Optional.empty());
+    }
+
+    /**
+     * @param device the device Ember ran on, as it describes itself: the heading names it, so that figures
+     *     of the emulated device or the CPU simulator are never read as a GPU's
+     */
+    public TpchReport(RunnerOptions options, List<QueryResult> results, Optional<String> device) {
         this.options = options;
         this.results = List.copyOf(results);
+        this.device = requireNonNull(device, "device is null");
     }
 
     /** One line describing the run. */
@@ -22,14 +35,15 @@ public final class TpchReport {
                         + "after %d warm-up(s), median times",
                 TpchData.scaleDir(options.data(), options.scale()).getFileName().toString().substring(2),
                 options.master(), options.mode() == RunnerOptions.Mode.GPU
-                        ? "spark.ember.device=" + options.device() + ": Ember off (CPU) vs on (GPU)"
+                        ? "spark.ember.device=" + options.device() + ": Ember off (CPU) vs on ("
+                                + device.orElse("device unknown") + ")"
                         : "spark.ember.device=auto without a GPU: Ember disabled vs installed",
                 options.repetitions(), options.warmups());
     }
 
     public List<String> header() {
         return options.mode() == RunnerOptions.Mode.GPU
-                ? List.of("query", "CPU ms", "GPU ms", "speedup", "GPU operators", "peak device memory", "rows",
+                ? List.of("query", "off ms", "on ms", "speedup", "GPU operators", "peak device memory", "rows",
                         "fallback reasons")
                 : List.of("query", "Ember off ms", "Ember on ms", "added ms", "added", "planning off ms",
                         "planning on ms", "rows");
@@ -70,7 +84,7 @@ public final class TpchReport {
         double g = QueryResult.geometricMeanSpeedup(results);
         long ok = results.stream().filter(QueryResult::ok).count();
         return options.mode() == RunnerOptions.Mode.GPU
-                ? String.format(Locale.ROOT, "geometric mean speedup (CPU time / GPU time) over %d of %d queries "
+                ? String.format(Locale.ROOT, "geometric mean speedup (Ember off time / Ember on time) over %d of %d queries "
                         + "with equal rows: %.2fx", ok, results.size(), g)
                 : String.format(Locale.ROOT, "geometric mean of (Ember off time / Ember on time) over %d of %d queries "
                         + "with equal rows: %.3f (1.000: Ember adds nothing)", ok, results.size(), g);
@@ -152,7 +166,8 @@ public final class TpchReport {
         sb.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\">%s</text>%n", left,
                 xml(String.format(Locale.ROOT, "TPC-H-derived queries (not TPC-H results), %s: geometric mean %.2fx",
-                        gpu ? "speedup = CPU time / GPU time" : "Ember off time / Ember on time without a device",
+                        gpu ? "speedup = CPU time / time on " + device.orElse("the device")
+                                : "Ember off time / Ember on time without a device",
                         QueryResult.geometricMeanSpeedup(results)))));
         double one = top + plotHeight - plotHeight / max;
         sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\" "

@@ -85,7 +85,8 @@ public final class TpchRunner {
                     r.error().map(e -> "ERROR " + e).orElse(r.mismatch().map(m -> "DIFFER " + m).orElse("rows equal")));
             results.add(r);
         }
-        TpchReport report = new TpchReport(options, results);
+        TpchReport report = new TpchReport(options, results,
+                EmberRuntime.isOpen() ? Optional.of(EmberRuntime.get().device().description()) : Optional.empty());
         System.out.print(report.text());
         options.results().ifPresent(d -> write(d, report));
         return results;
