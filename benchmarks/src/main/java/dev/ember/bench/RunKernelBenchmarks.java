@@ -1,5 +1,6 @@
 package dev.ember.bench;
 
+import dev.ember.cuda.Devices;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -83,7 +84,9 @@ public final class RunKernelBenchmarks {
                     ceiling == null ? "-" : target.describe(ceiling),
                     !measurable ? "-" : target.metBy(ratio, measured.rowsPerSecond()) ? "yes" : "no");
         }
-        return "kernel benchmarks, device=" + device + ", " + rows + " rows per invocation; GB/s = 1e9 bytes/s of "
+        // The device as the driver names it: a run on the CPU simulator must never read as a GPU's.
+        String named = cuda ? device + " (" + Devices.cudaStatus().description() + ")" : device;
+        return "kernel benchmarks, device=" + named + ", " + rows + " rows per invocation; GB/s = 1e9 bytes/s of "
                 + "bytes read + written (copies: device->device read + written, host<->device crossing the bus)\n"
                 + table
                 + (cuda ? "" : "(the emulated device runs Java emulations of the kernels on "
