@@ -118,16 +118,20 @@ std::string fault_message(const Guard& g) {
   return out;
 }
 
-// Runs one block; false when it faulted (guard filled in). A function of its own so that no local of
-// run_grid lives across the sigsetjmp.
-__attribute__((noinline)) bool guarded_block(Block& block, Guard& guard) {
+// Runs op(arg); false when it faulted (guard filled in). A function of its own so that no local of
+// its callers lives across the sigsetjmp.
+__attribute__((noinline)) bool guarded_op(void (*op)(void*), void* arg, Guard& guard) {
   tl_guard = &guard;
   if (sigsetjmp(guard.env, 1) == 0) {
-    run_block(block);
+    op(arg);
     tl_guard = nullptr;
     return true;
   }
   return false;
+}
+
+bool guarded_block(Block& block, Guard& guard) {
+  return guarded_op([](void* b) { run_block(*static_cast<Block*>(b)); }, &block, guard);
 }
 
 }  // namespace
@@ -187,18 +191,6 @@ LaunchError run_grid(const Launch& launch) {
   for (Fiber& f : fibers) release_stack(f.stack);
   return result;
 }
-
-namespace {
-__attribute__((noinline)) bool guarded_op(void (*op)(void*), void* arg, Guard& guard) {
-  tl_guard = &guard;
-  if (sigsetjmp(guard.env, 1) == 0) {
-    op(arg);
-    tl_guard = nullptr;
-    return true;
-  }
-  return false;
-}
-}  // namespace
 
 bool run_guarded(const char* what, void (*op)(void*), void* arg, LaunchError& error) {
   install_handlers();
