@@ -44,4 +44,47 @@ public final class HostBitmaps {
             throw new IllegalArgumentException("negative row count " + rows);
         }
     }
+
+    /**
+     * Copies {@code count} bits from bit {@code srcBit} of the bitmap at {@code src} to bit {@code
+     * dstBit} of the bitmap at {@code dst}; the other bits of {@code dst} are kept. Reads no byte of
+     * {@code src} past the one holding its last copied bit.
+     */
+    public static void copyBits(long src, long srcBit, long dst, long dstBit, long count) {
+        checkRows(count);
+        long s = srcBit;
+        long d = dstBit;
+        long end = dstBit + count;
+        // Head bits up to a byte boundary of dst, then whole dst bytes, then the tail bits.
+        while (d < end && (d & 7) != 0) {
+            setBit(dst, d++, isValid(src, s++));
+        }
+        long lastSrcByte = (srcBit + count - 1) >>> 3;
+        if ((s & 7) == 0) {
+            long bytes = (end - d) >>> 3;
+            MemoryUtil.UNSAFE.copyMemory(src + (s >>> 3), dst + (d >>> 3), bytes);
+            s += bytes << 3;
+            d += bytes << 3;
+        } else {
+            int shift = (int) (s & 7);
+            while (end - d >= 8) {
+                long at = s >>> 3;
+                int lo = (MemoryUtil.UNSAFE.getByte(src + at) & 0xff) >>> shift;
+                int hi = at + 1 <= lastSrcByte ? (MemoryUtil.UNSAFE.getByte(src + at + 1) & 0xff) << (8 - shift) : 0;
+                MemoryUtil.UNSAFE.putByte(dst + (d >>> 3), (byte) (lo | hi));
+                s += 8;
+                d += 8;
+            }
+        }
+        while (d < end) {
+            setBit(dst, d++, isValid(src, s++));
+        }
+    }
+
+    private static void setBit(long address, long bit, boolean valid) {
+        long at = address + (bit >>> 3);
+        byte b = MemoryUtil.UNSAFE.getByte(at);
+        int mask = 1 << (bit & 7);
+        MemoryUtil.UNSAFE.putByte(at, (byte) (valid ? b | mask : b & ~mask));
+    }
 }
