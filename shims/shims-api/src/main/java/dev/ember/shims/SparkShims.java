@@ -1,5 +1,9 @@
 package dev.ember.shims;
 
+import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.exchange.ShuffleExchangeLike;
+
 /**
  * What differs between the Spark lines Ember supports, behind one interface. Each line has one
  * implementation in its own module ({@code shims/sparkXY}), registered as a {@link
@@ -17,4 +21,12 @@ public interface SparkShims {
 
     /** Whether ANSI mode is on by default in this Spark line (it changes overflow and cast semantics). */
     boolean ansiEnabledByDefault();
+
+    /**
+     * A columnar shuffle exchange node replacing {@code original} (same partitioning, origin and
+     * advisory partition size) over {@code child}, a {@link ColumnarShuffleExchange} and a Spark {@code
+     * ShuffleExchangeLike}, so that adaptive execution makes query stages of it.
+     */
+    SparkPlan columnarShuffleExchange(ShuffleExchangeLike original, Partitioning partitioning, SparkPlan child,
+            ColumnarShuffleSupport support);
 }

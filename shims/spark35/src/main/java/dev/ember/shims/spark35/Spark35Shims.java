@@ -1,6 +1,11 @@
 package dev.ember.shims.spark35;
 
+import dev.ember.shims.ColumnarShuffleSupport;
 import dev.ember.shims.SparkShims;
+import org.apache.spark.sql.ember.spark35.GpuShuffleExchangeExec;
+import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.exchange.ShuffleExchangeLike;
 
 /** Spark 3.5.x. */
 public final class Spark35Shims implements SparkShims {
@@ -12,5 +17,12 @@ public final class Spark35Shims implements SparkShims {
     @Override
     public boolean ansiEnabledByDefault() {
         return false;
+    }
+
+    @Override
+    public SparkPlan columnarShuffleExchange(ShuffleExchangeLike original, Partitioning partitioning, SparkPlan child,
+            ColumnarShuffleSupport support) {
+        return new GpuShuffleExchangeExec(partitioning, child, original.shuffleOrigin(),
+                original.advisoryPartitionSize(), support);
     }
 }
