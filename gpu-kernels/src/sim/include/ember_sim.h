@@ -95,6 +95,7 @@ inline ulonglong2 make_ulonglong2(unsigned long long x, unsigned long long y) { 
 #define __shfl_up_sync(...) (EmberSimSite{__FILE__, __LINE__}.shfl(EMBER_SIM_WARP_SHFL_UP, __VA_ARGS__))
 #define __shfl_down_sync(...) (EmberSimSite{__FILE__, __LINE__}.shfl(EMBER_SIM_WARP_SHFL_DOWN, __VA_ARGS__))
 #define __shfl_xor_sync(...) (EmberSimSite{__FILE__, __LINE__}.shfl(EMBER_SIM_WARP_SHFL_XOR, __VA_ARGS__))
+#define __match_any_sync(mask, value) (EmberSimSite{__FILE__, __LINE__}.match_any((mask), (value)))
 #define __activemask() ember_sim_active_mask()
 #define __trap() ember_sim_trap("__trap()", __FILE__, __LINE__)
 
@@ -113,6 +114,16 @@ struct EmberSimSite {
     T out;
     std::memcpy(&out, &bits, sizeof(T));
     return out;
+  }
+  // The lanes of the mask whose value has the same bits as the caller's (CUDA compares the 32- or
+  // 64-bit patterns, so a float NaN matches only the same NaN and -0.0 does not match 0.0).
+  template <typename T>
+  unsigned match_any(unsigned mask, T value) const {
+    static_assert((sizeof(T) == 4 || sizeof(T) == 8) && std::is_arithmetic<T>::value,
+                  "__match_any_sync takes a 32- or 64-bit integer or floating-point value");
+    uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof(T));
+    return static_cast<unsigned>(ember_sim_warp(EMBER_SIM_WARP_MATCH_ANY, mask, bits, 0, 32, file, line));
   }
 };
 

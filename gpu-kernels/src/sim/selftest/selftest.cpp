@@ -136,6 +136,23 @@ int run_case(const std::string& name) {
       return 0;
     }
   }
+  if (name == "match-any") {
+    CUdeviceptr out = alloc(48 * 4);
+    launch_and_report("selftest_match_any", 1, 48, {&out});
+    std::vector<uint32_t> got = download<uint32_t>(out, 48);
+    int wrong = 0;
+    for (int t = 0; t < 48; t++) {
+      const int lane = t & 31;
+      uint32_t want = 0;
+      for (int k = 0; k < 32; k++) {
+        if (t < 32 && lane % 2 == 0 && k % 2 == 0 && k % 6 == lane % 6) want |= 1u << k;
+        if (t >= 32 && k < 16 && k / 3 == lane / 3) want |= 1u << k;
+      }
+      wrong += got[t] != want;
+    }
+    std::printf("MATCH WRONG %d\n", wrong);
+    return 0;
+  }
   if (name == "write-past-allocation") {
     int64_t n = 1024;
     CUdeviceptr out = alloc(n * 4);
@@ -233,6 +250,7 @@ int main(int argc, char** argv) {
          }
          return wrong > 0 && poisoned > 0 ? std::string() : "the missing barrier went unnoticed: " + out;
        }},
+      {"match-any", {}, contains({"RESULT 0", "MATCH WRONG 0"})},
       {"partial-warp-ballot", {}, contains({code_failed, "__ballot_sync (mask 0xffffffff) at selftest.cu", "lanes 16-31, which do not exist"})},
       {"write-past-allocation", {}, contains({code_illegal, "selftest_write_past_end: illegal address", "thread (0,0,0)"})},
       {"divergent-barrier", {}, contains({code_failed, "divergent barrier", "selftest.cu:"})},
@@ -247,7 +265,7 @@ int main(int argc, char** argv) {
     const std::string out = run_child(argv[0], c);
     const std::string problem = c.expect(out);
     if (problem.empty()) {
-      const bool reference = std::strcmp(c.name, "barrier-ok") == 0;
+      const bool reference = std::strcmp(c.name, "barrier-ok") == 0 || std::strcmp(c.name, "match-any") == 0;
       std::printf("[ember-sim] self-test %-24s %s\n", c.name, reference ? "passes (the reference)" : "caught as expected");
     } else {
       failures++;

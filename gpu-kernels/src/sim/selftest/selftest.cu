@@ -65,3 +65,18 @@ extern "C" __global__ void selftest_slow_fill(int32_t* out, int64_t n, int32_t v
     out[i] = value;
   }
 }
+
+// A correct use of __match_any_sync (the reference for its semantics), launched with 48 threads: in
+// warp 0 only the even lanes take part, with 32-bit values; warp 1 (lanes 0-15 only) uses 64-bit
+// values that differ in their high word. out[t] = the lanes of the mask whose value equals thread t's,
+// 0 for the lanes outside the mask.
+extern "C" __global__ void selftest_match_any(uint32_t* out) {
+  const unsigned lane = threadIdx.x & 31;
+  uint32_t peers = 0;
+  if (threadIdx.x < 32) {
+    if ((lane & 1) == 0) peers = __match_any_sync(0x55555555u, static_cast<int32_t>(lane % 6));
+  } else {
+    peers = __match_any_sync(0x0000ffffu, static_cast<long long>(lane / 3) << 40);
+  }
+  out[threadIdx.x] = peers;
+}
