@@ -27,7 +27,8 @@ public final class Emulations {
             HashAggEmulation::emulations,
             HashAggDecEmulation::emulations,
             HashJoinEmulation::emulations,
-            Decimal128Emulation::emulations);
+            Decimal128Emulation::emulations,
+            PartitionEmulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();
 

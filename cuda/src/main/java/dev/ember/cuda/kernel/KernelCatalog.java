@@ -31,7 +31,8 @@ public final class KernelCatalog {
             HashAggKernels.FAMILY,
             HashAggDecKernels.FAMILY,
             HashJoinKernels.FAMILY,
-            Decimal128Kernels.FAMILY);
+            Decimal128Kernels.FAMILY,
+            PartitionKernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();
 

@@ -37,6 +37,20 @@ final class KeyDescriptor {
         };
     }
 
+    /** Writes the descriptor of {@code keys} into {@code view} (little-endian) from byte {@code at} on. */
+    static void put(ByteBuffer view, int at, List<Column> keys) {
+        int words = HashAggKernels.KEY_WORDS * 8;
+        for (int k = 0; k < keys.size(); k++) {
+            Column key = keys.get(k);
+            boolean string = key.type().id() == DType.TypeId.STRING;
+            int base = at + k * words;
+            view.putLong(base, kind(key.type()));
+            view.putLong(base + 8, string ? key.offsetsAddress() : key.dataAddress());
+            view.putLong(base + 16, key.validityAddress());
+            view.putLong(base + 24, string ? key.dataAddress() : 0);
+        }
+    }
+
     /** Uploads the descriptor of {@code keys} (at least 8 bytes, also for no keys); waits for the copy. */
     static DeviceBuffer upload(Device device, List<Column> keys, Stream stream) {
         requireNonNull(keys, "keys is null");
@@ -46,14 +60,7 @@ final class KeyDescriptor {
         try (PinnedBuffer host = device.allocatePinned(bytes)) {
             ByteBuffer view = host.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
             view.putLong(0, 0);
-            for (int k = 0; k < keys.size(); k++) {
-                Column key = keys.get(k);
-                boolean string = key.type().id() == DType.TypeId.STRING;
-                view.putLong(k * words, kind(key.type()));
-                view.putLong(k * words + 8, string ? key.offsetsAddress() : key.dataAddress());
-                view.putLong(k * words + 16, key.validityAddress());
-                view.putLong(k * words + 24, string ? key.dataAddress() : 0);
-            }
+            put(view, 0, keys);
             device.copyHostToDevice(host.address(), buffer.address(), bytes, stream);
             // The pinned buffer is freed when this returns: the copy must be done by then.
             stream.synchronize();
