@@ -32,6 +32,7 @@ public final class ConformanceCases {
         all.addAll(HashAggDecConformance.cases());
         all.addAll(HashJoinConformance.cases());
         all.addAll(Decimal128Conformance.cases());
+        all.addAll(PartitionConformance.cases());
         return all;
     }
 }
