@@ -1,6 +1,7 @@
 package dev.ember.bench.tpch;
 
 import dev.ember.spark.planning.EmberTags;
+import dev.ember.spark.ui.PlanSummaries;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -111,7 +112,7 @@ public record PlanSummary(int gpuOperators, int cpuOperators, List<String> fallb
         }
 
         private static boolean isGpu(SparkPlan p) {
-            return p.getClass().getName().startsWith("dev.ember.");
+            return PlanSummaries.isGpuOperator(p);
         }
 
         private static boolean isPlumbing(SparkPlan p) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ember.spark.planning.EmberTags;
+import dev.ember.spark.ui.PlanSummaries;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -153,7 +154,7 @@ public final class GpuDiff {
         assertThat(names).as("GPU plan:\n%s", gpu.plan()).containsAll(expectedGpu);
         List<String> unexpected = new ArrayList<>();
         for (SparkPlan p : gpu.operators()) {
-            if (!p.getClass().getPackageName().startsWith("dev.ember.") && !allowedCpu.contains(p.getClass().getSimpleName())) {
+            if (!PlanSummaries.isGpuOperator(p) && !allowedCpu.contains(p.getClass().getSimpleName())) {
                 unexpected.add(p.getClass().getSimpleName());
             }
         }

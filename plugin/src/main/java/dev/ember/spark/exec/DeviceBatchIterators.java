@@ -17,11 +17,11 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.util.TaskCompletionListener;
 
 /** Iterators over device batches shared by the operators: each batch handed out belongs to the caller. */
-final class DeviceBatchIterators {
+public final class DeviceBatchIterators {
     private DeviceBatchIterators() {}
 
     /** Closes {@code resource} when the current task ends (early termination by a limit, failures). */
-    static void closeAtTaskEnd(AutoCloseable resource) {
+    public static void closeAtTaskEnd(AutoCloseable resource) {
         TaskContext tc = TaskContext.get();
         if (tc != null) {
             tc.addTaskCompletionListener((TaskCompletionListener) ctx -> {

@@ -24,7 +24,9 @@ import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.KnownFloatingPointNormalized;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.optimizer.NormalizeNaNAndZero;
 
 /**
  * Spark expressions → a {@link PreStage} of column operations plus one GPU expression program
@@ -159,6 +161,20 @@ public final class ExprPrograms {
         } catch (IllegalStateException | IllegalArgumentException e) {
             return Optional.of("the expressions do not compile into one GPU program: " + e.getMessage());
         }
+    }
+
+    /**
+     * {@code e} without Spark's float normalization ({@code NormalizeFloatingNumbers} wraps grouping and
+     * join keys): Ember's hashing and key comparisons treat -0.0 as 0.0 and every NaN alike themselves.
+     */
+    public static Expression withoutFloatNormalization(Expression e) {
+        if (e instanceof KnownFloatingPointNormalized k) {
+            e = k.child();
+        }
+        if (e instanceof NormalizeNaNAndZero n) {
+            e = n.child();
+        }
+        return e;
     }
 
     /** Splits {@code projectList} over {@code input} into pass-through and computed columns. */

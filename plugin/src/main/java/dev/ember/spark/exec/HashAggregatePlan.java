@@ -17,7 +17,6 @@ import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.Coalesce;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.If;
-import org.apache.spark.sql.catalyst.expressions.KnownFloatingPointNormalized;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
@@ -33,7 +32,6 @@ import org.apache.spark.sql.catalyst.expressions.aggregate.Max;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Min;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Partial$;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Sum;
-import org.apache.spark.sql.catalyst.optimizer.NormalizeNaNAndZero;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Decimal;
@@ -353,13 +351,7 @@ public record HashAggregatePlan(Mode mode, List<Expression> inputs, int keyCount
         while (e instanceof Alias a) {
             e = a.child();
         }
-        if (e instanceof KnownFloatingPointNormalized k) {
-            e = k.child();
-        }
-        if (e instanceof NormalizeNaNAndZero n) {
-            e = n.child();
-        }
-        return e;
+        return ExprPrograms.withoutFloatNormalization(e);
     }
 
     private static void checkKeyType(String name, DataType type) {

@@ -26,7 +26,7 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  * its host offsets, so no device string operation downstream can pass the limit: gathers and slices
  * only shrink a batch, and coalescing checks the limit before concatenating.
  */
-final class HostUploads {
+public final class HostUploads {
     private HostUploads() {}
 
     /** The device batches of {@code hostTables} (each closed here); batches not handed out are closed at task end. */
@@ -67,7 +67,7 @@ final class HostUploads {
     }
 
     /** Copies {@code host} (which stays the caller's) to new device batches, counting the bytes. */
-    static List<ColumnarBatch> upload(HostTable host, StructType schema, OpMetrics metrics) {
+    public static List<ColumnarBatch> upload(HostTable host, StructType schema, OpMetrics metrics) {
         EmberRuntime runtime = EmberRuntime.get();
         int[] bounds = splitPoints(host, runtime.stringBatchMaxBytes());
         Device device = runtime.device();

@@ -57,6 +57,11 @@ public final class OpMetrics implements Serializable {
         return new OpMetrics(m);
     }
 
+    /** Metrics over existing ones (an operator with metrics of its own lends some to shared code). */
+    public static OpMetrics of(Map<Kind, SQLMetric> metrics) {
+        return new OpMetrics(new LinkedHashMap<>(metrics));
+    }
+
     /** The metrics as Spark's plan expects them (key → metric). */
     public scala.collection.immutable.Map<String, SQLMetric> asScala() {
         Map<String, SQLMetric> byKey = new LinkedHashMap<>();

@@ -56,7 +56,8 @@ public final class ExecRules {
             AggregateRules.objectHashAggregate(),
             JoinRules.shuffledHashJoin(),
             JoinRules.sortMergeJoin(),
-            JoinRules.broadcastHashJoin());
+            JoinRules.broadcastHashJoin(),
+            ExchangeRules.shuffleExchange());
 
     private ExecRules() {}
 

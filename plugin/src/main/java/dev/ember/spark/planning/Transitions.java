@@ -7,6 +7,7 @@ import dev.ember.spark.exec.GpuColumnarToRowExec;
 import dev.ember.spark.exec.GpuExec;
 import dev.ember.spark.exec.GpuRowToColumnarExec;
 import dev.ember.spark.exec.HostColumnarToGpuExec;
+import dev.ember.shims.ColumnarShuffleExchange;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -15,7 +16,10 @@ import org.apache.spark.sql.execution.ColumnarToRowExec;
 import org.apache.spark.sql.execution.RowToColumnarExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.UnionExec;
+import org.apache.spark.sql.execution.adaptive.AQEShuffleReadExec;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import org.apache.spark.sql.execution.adaptive.ShuffleQueryStageExec;
+import org.apache.spark.sql.execution.exchange.ReusedExchangeExec;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -40,14 +44,21 @@ public final class Transitions extends Rule<SparkPlan> {
         if (!conf.sqlEnabled() || plan instanceof AdaptiveSparkPlanExec) {
             return plan;
         }
-        return rewrite(plan, conf.batchSizeBytes());
+        SparkPlan out = rewrite(plan, conf.batchSizeBytes());
+        // Adaptive execution plans a GPU exchange at a stage's root with a transition to rows above it;
+        // the stage must stay an exchange, and the parent stage reads its batches.
+        if (out instanceof GpuColumnarToRowExec c2r && c2r.child() instanceof ColumnarShuffleExchange) {
+            return c2r.child();
+        }
+        return out;
     }
 
     private static SparkPlan rewrite(SparkPlan plan, long batchBytes) {
         List<SparkPlan> children = new ArrayList<>();
         boolean changed = false;
         boolean consumesDeviceBatches = plan instanceof GpuExec && !(plan instanceof GpuRowToColumnarExec)
-                && !(plan instanceof HostColumnarToGpuExec) || isDeviceUnion(plan);
+                && !(plan instanceof HostColumnarToGpuExec) || isDeviceUnion(plan)
+                || plan instanceof ColumnarShuffleExchange;
         List<SparkPlan> originals = CollectionConverters.asJava(plan.children());
         for (int i = 0; i < originals.size(); i++) {
             SparkPlan child = originals.get(i);
@@ -76,7 +87,25 @@ public final class Transitions extends Rule<SparkPlan> {
 
     /** Whether {@code plan}'s columnar output is device batches. */
     static boolean producesDeviceBatches(SparkPlan plan) {
-        return plan instanceof GpuExec || isDeviceUnion(plan);
+        return plan instanceof GpuExec || isDeviceUnion(plan) || readsDeviceShuffle(plan);
+    }
+
+    /**
+     * Whether {@code plan} is a GPU shuffle exchange or what adaptive execution and exchange reuse put
+     * over one (its query stage, a shuffle read of that stage, a reused exchange): all of them give
+     * the exchange's device batches.
+     */
+    public static boolean readsDeviceShuffle(SparkPlan plan) {
+        if (plan instanceof ColumnarShuffleExchange) {
+            return true;
+        }
+        if (plan instanceof ShuffleQueryStageExec stage) {
+            return readsDeviceShuffle(stage.plan());
+        }
+        if (plan instanceof ReusedExchangeExec reused) {
+            return readsDeviceShuffle(reused.child());
+        }
+        return plan instanceof AQEShuffleReadExec read && readsDeviceShuffle(read.child());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ember.spark.ui;
 
+import dev.ember.shims.ColumnarShuffleExchange;
 import dev.ember.spark.exec.GpuCoalesceBatchesExec;
 import dev.ember.spark.exec.GpuColumnarToRowExec;
 import dev.ember.spark.exec.GpuRowToColumnarExec;
@@ -65,9 +66,9 @@ public final class PlanSummaries {
                 || plan instanceof CommandResultExec || MOVERS.contains(plan.getClass()));
     }
 
-    /** Whether {@code plan} is one of Ember's operators. */
+    /** Whether {@code plan} is one of Ember's operators (its exchanges are Scala classes in Spark's packages). */
     public static boolean isGpuOperator(SparkPlan plan) {
-        return plan.getClass().getName().startsWith("dev.ember.");
+        return plan.getClass().getName().startsWith("dev.ember.") || plan instanceof ColumnarShuffleExchange;
     }
 
     private static final class Counter {

@@ -32,10 +32,13 @@ case class GpuShuffleExchangeExec(
 
   override lazy val metrics: Map[String, SQLMetric] = support.createMetrics(sparkContext).asScala.toMap
 
-  /** Batches both ways; rows only for a parent that reads them without a transition. */
+  /**
+   * Device batches only: a row parent gets a transition (at a stage's root, the plugin removes the one
+   * adaptive execution adds, as the parent stage reads the batches).
+   */
   override def supportsColumnar: Boolean = true
 
-  override def supportsRowBased: Boolean = true
+  override def supportsRowBased: Boolean = false
 
   @transient lazy val shuffleDependency: ShuffleDependency[Object, Object, Object] =
     support.dependency(child, outputPartitioning, metrics.asJava)
