@@ -17,6 +17,7 @@ import org.apache.spark.sql.execution.WholeStageCodegenExec;
 import org.apache.spark.sql.execution.adaptive.AQEShuffleReadExec;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
+import org.apache.spark.sql.execution.exchange.Exchange;
 import org.apache.spark.sql.execution.exchange.ReusedExchangeExec;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -26,18 +27,32 @@ import scala.jdk.javaapi.CollectionConverters;
  * wrappers and their inputs, AQE shuffle reads, query-stage and subquery wrappers, reused exchanges
  * and subqueries (their plan is counted once where it runs) and the row/columnar transitions, which
  * exist only because of where the other operators run. GPU operators are Ember's {@code Gpu*} nodes;
- * every other operator, exchanges included, is a CPU operator. Fallback reasons are the
+ * every other operator, exchanges included, is a CPU operator. Row↔columnar transitions are counted
+ * (Spark's and Ember's), and exchanges by where they run. Fallback reasons are the
  * {@link EmberTags#NOT_ON_GPU} reasons of the CPU operators, as {@code Operator: reason}, each once.
  */
-public record PlanSummary(int gpuOperators, int cpuOperators, List<String> fallbackReasons) {
+public record PlanSummary(int gpuOperators, int cpuOperators, List<String> fallbackReasons, int transitions,
+        int gpuExchanges, List<String> cpuExchanges) {
     public PlanSummary {
         fallbackReasons = List.copyOf(fallbackReasons);
+        cpuExchanges = List.copyOf(cpuExchanges);
+    }
+
+    /** A summary without transition or exchange counts. */
+    public PlanSummary(int gpuOperators, int cpuOperators, List<String> fallbackReasons) {
+        this(gpuOperators, cpuOperators, fallbackReasons, 0, 0, List.of());
     }
 
     public static PlanSummary of(SparkPlan executedPlan) {
         Counter c = new Counter();
         c.visit(executedPlan);
-        return new PlanSummary(c.gpu, c.cpu, List.copyOf(c.reasons));
+        return new PlanSummary(c.gpu, c.cpu, List.copyOf(c.reasons), c.transitions, c.gpuExchanges,
+                List.copyOf(c.cpuExchanges));
+    }
+
+    /** All exchanges, GPU and CPU. */
+    public int exchanges() {
+        return gpuExchanges + cpuExchanges.size();
     }
 
     /** GPU operators over all operators (0 when there are none). */
@@ -80,6 +95,9 @@ public record PlanSummary(int gpuOperators, int cpuOperators, List<String> fallb
         private final Set<String> reasons = new LinkedHashSet<>();
         private int gpu;
         private int cpu;
+        private int transitions;
+        private int gpuExchanges;
+        private final List<String> cpuExchanges = new java.util.ArrayList<>();
 
         void visit(SparkPlan p) {
             if (!seen.add(p) || p instanceof ReusedExchangeExec || p instanceof ReusedSubqueryExec) {
@@ -92,6 +110,16 @@ public record PlanSummary(int gpuOperators, int cpuOperators, List<String> fallb
             if (p instanceof QueryStageExec q) {
                 visit(q.plan());
                 return;
+            }
+            if (isRowColumnarTransition(p)) {
+                transitions++;
+            }
+            if (p instanceof Exchange) {
+                if (isGpu(p)) {
+                    gpuExchanges++;
+                } else {
+                    cpuExchanges.add(p.getClass().getSimpleName());
+                }
             }
             if (!isPlumbing(p)) {
                 if (isGpu(p)) {
@@ -113,6 +141,13 @@ public record PlanSummary(int gpuOperators, int cpuOperators, List<String> fallb
 
         private static boolean isGpu(SparkPlan p) {
             return PlanSummaries.isGpuOperator(p);
+        }
+
+        /** A conversion between rows and columns, Spark's or Ember's (host-to-device copies of batches are not). */
+        private static boolean isRowColumnarTransition(SparkPlan p) {
+            String name = p.getClass().getSimpleName();
+            return p instanceof ColumnarToRowExec || p instanceof RowToColumnarExec
+                    || name.equals("GpuColumnarToRowExec") || name.equals("GpuRowToColumnarExec");
         }
 
         private static boolean isPlumbing(SparkPlan p) {

@@ -43,8 +43,8 @@ public final class TpchReport {
 
     public List<String> header() {
         return options.mode() == RunnerOptions.Mode.GPU
-                ? List.of("query", "off ms", "on ms", "speedup", "GPU operators", "peak device memory", "rows",
-                        "fallback reasons")
+                ? List.of("query", "off ms", "on ms", "speedup", "GPU operators", "GPU exchanges", "row/col transitions",
+                        "peak device memory", "rows", "fallback reasons")
                 : List.of("query", "Ember off ms", "Ember on ms", "added ms", "added", "planning off ms",
                         "planning on ms", "rows");
     }
@@ -67,7 +67,8 @@ public final class TpchReport {
                 PlanSummary p = r.plan();
                 out.add(List.of(r.query(), ms(r.offMillis()), ms(r.onMillis()), String.format(Locale.ROOT, "%.2fx",
                         r.speedup()), String.format(Locale.ROOT, "%d/%d (%.0f%%)", p.gpuOperators(),
-                        p.gpuOperators() + p.cpuOperators(), 100 * p.gpuShare()), memory(r), check,
+                        p.gpuOperators() + p.cpuOperators(), 100 * p.gpuShare()), exchanges(p),
+                        Integer.toString(p.transitions()), memory(r), check,
                         p.fallbackReasons().isEmpty() ? "-" : String.join("; ", p.fallbackReasons())));
             } else {
                 double added = r.onMillis() - r.offMillis();
@@ -77,6 +78,12 @@ public final class TpchReport {
             }
         }
         return out;
+    }
+
+    /** GPU exchanges of all, with the CPU ones named. */
+    private static String exchanges(PlanSummary p) {
+        String out = p.gpuExchanges() + "/" + p.exchanges();
+        return p.cpuExchanges().isEmpty() ? out : out + " (CPU: " + String.join(", ", p.cpuExchanges()) + ")";
     }
 
     /** The closing line: geometric mean of the speedups (GPU mode) or of the on/off ratios. */
@@ -130,7 +137,10 @@ public final class TpchReport {
                     + "with spark.ember.sql.enabled false (CPU) and true (GPU), alternating. Speedup: CPU time / "
                     + "GPU time. GPU operators: Ember's operators among all operators of the executed plan "
                     + "(adaptive query stages and subqueries included; transitions, codegen wrappers and reused "
-                    + "exchanges left out; exchanges count as CPU operators). Peak device memory: the high-water "
+                    + "exchanges left out; Ember's GPU exchanges count as GPU operators). GPU exchanges: shuffle and "
+                    + "broadcast exchanges that ran on the GPU, of all, the CPU ones named. Row/col transitions: "
+                    + "conversions between rows and columns in the plan (Spark's and Ember's; a reused exchange is "
+                    + "counted once). Peak device memory: the high-water "
                     + "mark of Ember's device pool during the query's GPU runs, against "
                     + "spark.ember.memory.poolLimit. Fallback reasons: why operators stayed on the CPU, "
                     + "each once.\n");

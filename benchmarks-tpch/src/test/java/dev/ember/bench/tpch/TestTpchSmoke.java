@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The runner end to end: scale factor 0.01 generated once into a temporary folder, then all 22 queries
@@ -23,17 +25,27 @@ class TestTpchSmoke {
     @TempDir
     static Path dir;
 
-    @Test
+    /**
+     * Every query with adaptive execution on and off: equal rows, and every shuffle exchange on the GPU
+     * (the table printed shows each query's exchanges and row/column transitions).
+     */
+    @ParameterizedTest(name = "adaptive={0}")
+    @ValueSource(booleans = {true, false})
     @Order(1)
-    void allQueriesReturnTheSameRowsWithEmberOffAndOn() throws Exception {
+    void allQueriesReturnTheSameRowsWithEmberOffAndOn(boolean adaptive) throws Exception {
         long start = System.nanoTime();
         RunnerOptions options = RunnerOptions.defaults(dir.resolve("data")).withScale(0.01)
-                .withResults(dir.resolve("results")).withRuns(1, 0).withDevice(System.getProperty("ember.device", "emulated")).withMaster("local[2]")
+                .withResults(dir.resolve(adaptive ? "results" : "results-no-aqe")).withRuns(1, 0)
+                .withDevice(System.getProperty("ember.device", "emulated")).withMaster("local[2]")
                 .withConf("spark.sql.shuffle.partitions", "2")
+                .withConf("spark.sql.adaptive.enabled", Boolean.toString(adaptive))
                 .withConf("spark.driver.host", "127.0.0.1")
                 .withConf("spark.ember.memory.poolLimit", "2g");
         List<QueryResult> results = run(options);
-        System.out.printf("TPC-H-derived smoke run: %.1f s%n", (System.nanoTime() - start) / 1e9);
+        System.out.printf("TPC-H-derived smoke run (adaptive=%s): %.1f s%n%s%n", adaptive,
+                (System.nanoTime() - start) / 1e9, new TpchReport(options, results).text());
+        assertThat(results).as("every shuffle exchange runs on the GPU").allSatisfy(r ->
+                assertThat(r.plan().cpuExchanges()).as(r.query()).doesNotContain("ShuffleExchangeExec"));
 
         assertThat(results).extracting(QueryResult::query).hasSize(TpchQueries.COUNT);
         assertThat(results).allSatisfy(r -> {
@@ -43,8 +55,9 @@ class TestTpchSmoke {
         assertThat(results).as("the device pool is reported on the emulated device")
                 .allSatisfy(r -> assertThat(r.peakDeviceBytes()).isPresent());
         assertThat(TpchData.isComplete(dir.resolve("data"), 0.01)).isTrue();
-        assertThat(dir.resolve("results/tpch-results.md")).content().contains("| q22 |");
-        assertThat(Files.readString(dir.resolve("results/tpch-speedup.svg"))).startsWith("<svg").contains("q01");
+        Path report = dir.resolve(adaptive ? "results" : "results-no-aqe");
+        assertThat(report.resolve("tpch-results.md")).content().contains("| q22 |");
+        assertThat(Files.readString(report.resolve("tpch-speedup.svg"))).startsWith("<svg").contains("q01");
     }
 
     @Test

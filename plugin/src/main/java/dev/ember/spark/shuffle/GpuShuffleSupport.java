@@ -4,7 +4,6 @@ import dev.ember.cuda.Device;
 import dev.ember.cuda.Stream;
 import dev.ember.cuda.column.Column;
 import dev.ember.cuda.column.ColumnTransfer;
-import dev.ember.cuda.column.HostTable;
 import dev.ember.cuda.column.Table;
 import dev.ember.shims.ColumnarShuffleSupport;
 import dev.ember.spark.EmberRuntime;
@@ -204,10 +203,11 @@ public final class GpuShuffleSupport implements ColumnarShuffleSupport, Serializ
                 Stream stream = device.defaultStream();
                 try (Table table = GpuColumnVector.toTable(batch)) {
                     List<Column> columns = compiled.evaluate(device, table.columns(), table.rowCount(), stream);
+                    // The Spark batch takes over the host table.
                     try (Table keyTable = Table.of(table.rowCount(), columns);
                             ColumnTransfer transfer = runtime.newTransfer();
-                            HostTable host = transfer.toHost(keyTable, stream);
-                            ColumnarBatch hostBatch = HostBatches.toSparkBatch(host, keySchema)) {
+                            ColumnarBatch hostBatch = HostBatches.toSparkBatch(transfer.toHost(keyTable, stream),
+                                    keySchema)) {
                         Iterator<InternalRow> it = HostBatches.rows(hostBatch, projection);
                         while (it.hasNext()) {
                             out.add(new Tuple2<>(it.next().copy(), null));
