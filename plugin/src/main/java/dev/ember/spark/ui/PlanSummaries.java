@@ -53,7 +53,8 @@ public final class PlanSummaries {
     public static PlanSummary of(long executionId, String description, SparkPlan plan) {
         Counter counter = new Counter();
         counter.visit(plan);
-        return new PlanSummary(executionId, description, counter.gpu, counter.operators, counter.fallbacks);
+        return new PlanSummary(executionId, description, counter.gpu, counter.operators, counter.fallbacks,
+                counter.transitions);
     }
 
     /** Whether {@code plan} counts as an operator. */
@@ -66,6 +67,12 @@ public final class PlanSummaries {
                 || plan instanceof CommandResultExec || MOVERS.contains(plan.getClass()));
     }
 
+    /** Whether {@code plan} converts between rows and columns (Spark's transitions and Ember's). */
+    public static boolean isRowColumnarTransition(SparkPlan plan) {
+        return plan instanceof ColumnarToRowTransition || plan instanceof RowToColumnarTransition
+                || plan instanceof GpuColumnarToRowExec || plan instanceof GpuRowToColumnarExec;
+    }
+
     /** Whether {@code plan} is one of Ember's operators (its exchanges are Scala classes in Spark's packages). */
     public static boolean isGpuOperator(SparkPlan plan) {
         return plan.getClass().getName().startsWith("dev.ember.") || plan instanceof ColumnarShuffleExchange;
@@ -74,6 +81,7 @@ public final class PlanSummaries {
     private static final class Counter {
         private int operators;
         private int gpu;
+        private int transitions;
         private final List<PlanSummary.Fallback> fallbacks = new ArrayList<>();
 
         void visit(SparkPlan plan) {
@@ -87,6 +95,9 @@ public final class PlanSummaries {
             if (plan instanceof QueryStageExec stage) {
                 visit(stage.plan());
                 return;
+            }
+            if (isRowColumnarTransition(plan)) {
+                transitions++;
             }
             if (isOperator(plan)) {
                 operators++;

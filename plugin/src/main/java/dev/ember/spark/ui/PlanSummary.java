@@ -16,15 +16,24 @@ import org.apache.spark.scheduler.SparkListenerEvent;
  * @param gpuOperators how many of the {@code operators} run on the GPU
  * @param operators how many operators the final plan has (see {@link PlanSummaries} for what counts)
  * @param fallbacks every operator that stays on the CPU with its reasons, in plan order
+ * @param transitions how many conversions between rows and columns the plan has (Spark's and Ember's)
  */
 public record PlanSummary(long executionId, String description, int gpuOperators, int operators,
-        List<Fallback> fallbacks) implements SparkListenerEvent {
+        List<Fallback> fallbacks, int transitions) implements SparkListenerEvent {
     public PlanSummary {
         requireNonNull(description, "description is null");
         fallbacks = List.copyOf(requireNonNull(fallbacks, "fallbacks is null"));
         if (gpuOperators < 0 || gpuOperators > operators) {
             throw new IllegalArgumentException("gpuOperators must be within 0.." + operators + ", not " + gpuOperators);
         }
+        if (transitions < 0) {
+            throw new IllegalArgumentException("negative transition count " + transitions);
+        }
+    }
+
+    /** A summary that counted no transitions. */
+    public PlanSummary(long executionId, String description, int gpuOperators, int operators, List<Fallback> fallbacks) {
+        this(executionId, description, gpuOperators, operators, fallbacks, 0);
     }
 
     /** An operator that stays on the CPU ({@code operator} is its node name, as Spark's plan graph shows it). */

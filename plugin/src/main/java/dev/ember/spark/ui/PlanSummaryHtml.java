@@ -31,6 +31,7 @@ public final class PlanSummaryHtml {
         }
         out.append("<table class=\"table table-bordered table-sm table-striped\" id=\"ember-executions\">")
                 .append("<thead><tr><th>ID</th><th>Description</th><th>On the GPU</th>")
+                .append("<th title=\"conversions between rows and columns in the plan\">Row/column transitions</th>")
                 .append("<th>Operators staying on the CPU, and why</th></tr></thead><tbody>");
         for (PlanSummary s : summaries) {
             out.append("<tr id=\"ember-execution-").append(s.executionId()).append("\">");
@@ -38,6 +39,7 @@ public final class PlanSummaryHtml {
                     .append(s.executionId()).append("</a></td>");
             out.append("<td>").append(escape(s.description())).append("</td>");
             out.append("<td class=\"ember-gpu-count\" style=\"white-space: nowrap\">").append(gpuCount(s)).append("</td>");
+            out.append("<td class=\"ember-transitions\">").append(s.transitions()).append("</td>");
             out.append("<td>");
             appendFallbacks(out, s.fallbacks());
             out.append("</td></tr>");
