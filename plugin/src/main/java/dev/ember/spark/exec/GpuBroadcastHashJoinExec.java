@@ -1,6 +1,7 @@
 package dev.ember.spark.exec;
 
 import dev.ember.spark.EmberRuntime;
+import dev.ember.spark.broadcast.BroadcastBatches;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
@@ -97,13 +98,28 @@ public final class GpuBroadcastHashJoinExec extends GpuHashJoinExecBase {
         }).rdd();
     }
 
-    /** The broadcast's rows on the device, hashed; the upload's batches are not this operator's output. */
+    /**
+     * The broadcast on the device, hashed: a GPU broadcast's batches are copied as they are; rows (a CPU
+     * broadcast, or a stage's hashed relation) are converted first. The upload's batches are not this
+     * operator's output.
+     */
     private static JoinBuild deviceBuild(Broadcast<Object> broadcast, HashJoinSpec spec, StructType buildSchema,
             long batchBytes) {
-        var rows = BroadcastRows.of(broadcast.value(), buildSchema.size());
+        Object value = broadcast.value();
+        if (value instanceof BroadcastBatches batches) {
+            return JoinBuild.fromBatches(uploads(batches, buildSchema), spec);
+        }
+        var rows = BroadcastRows.of(value, buildSchema.size());
         int rowsPerBatch = dev.ember.spark.columnar.HostBatches.rowsPerBatch(buildSchema, batchBytes);
         return JoinBuild.fromBatches(GpuRowToColumnarExec.toDevice(rows, buildSchema, rowsPerBatch, batchBytes,
                 OpMetrics.create(null, List.of())), spec);
+    }
+
+    /** A GPU broadcast's host batches, each uploaded as it is consumed. */
+    private static java.util.Iterator<ColumnarBatch> uploads(BroadcastBatches batches, StructType schema) {
+        OpMetrics none = OpMetrics.create(null, List.of());
+        java.util.Iterator<dev.ember.cuda.column.HostTable> tables = batches.tables();
+        return HostUploads.toDevice(tables, schema, none);
     }
 
     @Override

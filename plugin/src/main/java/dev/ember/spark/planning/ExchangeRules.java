@@ -1,6 +1,7 @@
 package dev.ember.spark.planning;
 
 import dev.ember.shims.ShimLoader;
+import dev.ember.spark.broadcast.GpuBroadcastSupport;
 import dev.ember.spark.shuffle.GpuShuffleSupport;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
 import org.apache.spark.sql.catalyst.plans.physical.RangePartitioning;
 import org.apache.spark.sql.catalyst.plans.physical.RoundRobinPartitioning;
 import org.apache.spark.sql.catalyst.plans.physical.SinglePartition$;
+import org.apache.spark.sql.execution.exchange.BroadcastExchangeExec;
 import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -30,6 +32,18 @@ final class ExchangeRules {
                         children.get(0), new GpuShuffleSupport(conf.batchSizeBytes())))
                 .evaluating(p -> partitionExpressions(p.outputPartitioning()))
                 .withTagger((p, conf) -> whyNot(p.outputPartitioning()))
+                .onlyNextToGpuOperators();
+    }
+
+    static ExecRule<BroadcastExchangeExec> broadcastExchange() {
+        return ExecRule.of(BroadcastExchangeExec.class, "the broadcast of device batches: each task copies its "
+                        + "batches to the host once and serializes them as Arrow IPC record batches, the driver "
+                        + "collects them within Spark's limits and broadcasts them; a GPU broadcast hash join copies "
+                        + "them to the device and hashes them once per executor, and any CPU reader of the broadcast "
+                        + "(a CPU join, dynamic partition pruning) still reads Spark's own relation, built from the "
+                        + "rows on first use", TypeSig.ALL,
+                (p, children, conf) -> ShimLoader.current().columnarBroadcastExchange(p.mode(), children.get(0),
+                        new GpuBroadcastSupport()))
                 .onlyNextToGpuOperators();
     }
 

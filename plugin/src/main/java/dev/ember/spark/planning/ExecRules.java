@@ -57,7 +57,8 @@ public final class ExecRules {
             JoinRules.shuffledHashJoin(),
             JoinRules.sortMergeJoin(),
             JoinRules.broadcastHashJoin(),
-            ExchangeRules.shuffleExchange());
+            ExchangeRules.shuffleExchange(),
+            ExchangeRules.broadcastExchange());
 
     private ExecRules() {}
 

@@ -7,6 +7,7 @@ import dev.ember.spark.exec.GpuColumnarToRowExec;
 import dev.ember.spark.exec.GpuExec;
 import dev.ember.spark.exec.GpuRowToColumnarExec;
 import dev.ember.spark.exec.HostColumnarToGpuExec;
+import dev.ember.shims.ColumnarBroadcastExchange;
 import dev.ember.shims.ColumnarShuffleExchange;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,8 @@ public final class Transitions extends Rule<SparkPlan> {
                 if (c instanceof RowToColumnarExec r2c) {
                     c = r2c.child();
                 }
+            } else if (plan instanceof ColumnarBroadcastExchange) {
+                c = deviceInput(c, batchBytes);
             } else if (consumesDeviceBatches) {
                 if (c instanceof RowToColumnarExec r2c) {
                     c = new GpuRowToColumnarExec(r2c.child(), batchBytes);
@@ -83,6 +86,24 @@ public final class Transitions extends Rule<SparkPlan> {
             return new GpuColumnarToRowExec(c2r.child());
         }
         return out;
+    }
+
+    /**
+     * {@code child} as device batches for an operator Spark takes for a row consumer (a GPU broadcast
+     * exchange: Spark put a transition to rows under it, which is removed).
+     */
+    private static SparkPlan deviceInput(SparkPlan child, long batchBytes) {
+        if (child instanceof GpuColumnarToRowExec c2r) {
+            return c2r.child();
+        }
+        if (child instanceof ColumnarToRowExec c2r && producesDeviceBatches(c2r.child())) {
+            return c2r.child();
+        }
+        if (!child.supportsColumnar()) {
+            return new GpuRowToColumnarExec(child, batchBytes);
+        }
+        return producesDeviceBatches(child) ? child
+                : new GpuCoalesceBatchesExec(new HostColumnarToGpuExec(child), batchBytes);
     }
 
     /** Whether {@code plan}'s columnar output is device batches. */

@@ -1,5 +1,6 @@
 package dev.ember.spark.ui;
 
+import dev.ember.shims.ColumnarBroadcastExchange;
 import dev.ember.shims.ColumnarShuffleExchange;
 import dev.ember.spark.exec.GpuCoalesceBatchesExec;
 import dev.ember.spark.exec.GpuColumnarToRowExec;
@@ -75,7 +76,8 @@ public final class PlanSummaries {
 
     /** Whether {@code plan} is one of Ember's operators (its exchanges are Scala classes in Spark's packages). */
     public static boolean isGpuOperator(SparkPlan plan) {
-        return plan.getClass().getName().startsWith("dev.ember.") || plan instanceof ColumnarShuffleExchange;
+        return plan.getClass().getName().startsWith("dev.ember.") || plan instanceof ColumnarShuffleExchange
+                || plan instanceof ColumnarBroadcastExchange;
     }
 
     private static final class Counter {

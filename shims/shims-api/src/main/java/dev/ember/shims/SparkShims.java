@@ -1,5 +1,6 @@
 package dev.ember.shims;
 
+import org.apache.spark.sql.catalyst.plans.physical.BroadcastMode;
 import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.exchange.ShuffleExchangeLike;
@@ -29,4 +30,11 @@ public interface SparkShims {
      */
     SparkPlan columnarShuffleExchange(ShuffleExchangeLike original, Partitioning partitioning, SparkPlan child,
             ColumnarShuffleSupport support);
+
+    /**
+     * A columnar broadcast exchange node of {@code mode} over {@code child}: a {@link
+     * ColumnarBroadcastExchange} and a Spark {@code BroadcastExchangeLike}, so that adaptive execution
+     * makes query stages of it and its consumers call {@code executeBroadcast} on it.
+     */
+    SparkPlan columnarBroadcastExchange(BroadcastMode mode, SparkPlan child, ColumnarBroadcastSupport support);
 }
