@@ -27,7 +27,8 @@ class TestTpchSmoke {
 
     /**
      * Every query with adaptive execution on and off: equal rows, and every shuffle and broadcast exchange
-     * on the GPU (the table printed shows each query's exchanges and row/column transitions).
+     * next to a GPU operator on the GPU (the table printed shows each query's exchanges and row/column
+     * transitions).
      */
     @ParameterizedTest(name = "adaptive={0}")
     @ValueSource(booleans = {true, false})
@@ -44,8 +45,14 @@ class TestTpchSmoke {
         List<QueryResult> results = run(options);
         System.out.printf("TPC-H-derived smoke run (adaptive=%s): %.1f s%n%s%n", adaptive,
                 (System.nanoTime() - start) / 1e9, new TpchReport(options, results).text());
-        assertThat(results).as("every exchange runs on the GPU").allSatisfy(r ->
-                assertThat(r.plan().cpuExchanges()).as(r.query()).isEmpty());
+        // An exchange stays on the CPU only between CPU operators, which need rows on both sides.
+        assertThat(results).as("every exchange next to a GPU operator runs on the GPU").allSatisfy(r -> {
+            if (!r.plan().cpuExchanges().isEmpty()) {
+                assertThat(r.plan().fallbackReasons()).as(r.query())
+                        .contains("Exchange: its parent and children stay on the CPU, and two transitions would cost "
+                                + "more than Exchange saves");
+            }
+        });
 
         assertThat(results).extracting(QueryResult::query).hasSize(TpchQueries.COUNT);
         assertThat(results).allSatisfy(r -> {

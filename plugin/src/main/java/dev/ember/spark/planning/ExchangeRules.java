@@ -31,7 +31,9 @@ final class ExchangeRules {
                 (p, children, conf) -> ShimLoader.current().columnarShuffleExchange(p, p.outputPartitioning(),
                         children.get(0), new GpuShuffleSupport(conf.batchSizeBytes())))
                 .evaluating(p -> partitionExpressions(p.outputPartitioning()))
-                .withTagger((p, conf) -> whyNot(p.outputPartitioning()))
+                .withTagger((p, conf) -> whyNot(p.outputPartitioning()).or(() -> GpuShuffleSupport.keysProblem(
+                        partitionExpressions(p.outputPartitioning()), CollectionConverters.asJava(p.child().output()),
+                        conf)))
                 .onlyNextToGpuOperators();
     }
 

@@ -16,7 +16,6 @@ import dev.ember.cuda.ops.SortKey;
 import dev.ember.spark.EmberRuntime;
 import dev.ember.spark.columnar.HostBatches;
 import dev.ember.spark.exec.DeviceBatchIterators;
-import dev.ember.spark.exec.ExprPrograms;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,7 +75,7 @@ sealed interface DevicePartitioning extends Serializable {
 
         @Override
         public PartitionIds start(int mapPartition) {
-            ExprPrograms.Compiled compiled = ExprPrograms.compile(keys, input);
+            KeyColumns compiled = KeyColumns.of(keys, input);
             int partitions = numPartitions;
             return (device, batch, stream) -> {
                 long rows = batch.rowCount();
@@ -142,7 +141,7 @@ sealed interface DevicePartitioning extends Serializable {
             if (bounds.length == 0) {
                 return (device, batch, stream) -> null;
             }
-            ExprPrograms.Compiled compiled = ExprPrograms.compile(keys(order), input);
+            KeyColumns compiled = KeyColumns.of(keys(order), input);
             List<SortKey> sortKeys = order.stream().map(Range::sortKey).toList();
             Table[] deviceBounds = {null};
             return (device, batch, stream) -> {

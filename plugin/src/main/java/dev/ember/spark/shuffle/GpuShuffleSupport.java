@@ -169,10 +169,19 @@ public final class GpuShuffleSupport implements ColumnarShuffleSupport, Serializ
         return new DevicePartitioning.Range(order, input, bounds.length + 1, bounds, keySchema);
     }
 
+    /**
+     * Why the partitioning's keys cannot be computed on the GPU (keys that are input columns need no
+     * program), or empty.
+     */
+    public static java.util.Optional<String> keysProblem(List<Expression> keys, List<Attribute> input,
+            dev.ember.spark.conf.EmberConf conf) {
+        return ExprPrograms.compileProblem(KeyColumns.computed(keys, input), input, conf);
+    }
+
     /** The sort keys of each batch as copied unsafe rows, for Spark's sampler. */
     private static Iterator<Product2<InternalRow, Object>> keyRows(Iterator<ColumnarBatch> batches,
             List<Expression> keys, List<Attribute> input, StructType keySchema) {
-        ExprPrograms.Compiled compiled = ExprPrograms.compile(keys, input);
+        KeyColumns compiled = KeyColumns.of(keys, input);
         UnsafeProjection projection = UnsafeProjection.create(keySchema);
         List<Product2<InternalRow, Object>> rows = new ArrayList<>();
         return new Iterator<>() {
