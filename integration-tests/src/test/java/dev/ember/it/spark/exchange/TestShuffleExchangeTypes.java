@@ -32,11 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SparkSessionExtension.class)
 class TestShuffleExchangeTypes {
-    /**
-     * The hash and range keys. Timestamps and decimals of more than 18 digits are left out: the exchange
-     * is planned on the GPU with them as keys, but its map tasks fail to compile the key programs.
-     */
-    private static final String[] KEYS = {"b", "i8", "i16", "i32", "i64", "f32", "f64", "d", "dec10", "str"};
+    private static final String[] KEYS = {"b", "i8", "i16", "i32", "i64", "f32", "f64", "d", "ts", "dec10", "dec38",
+        "str"};
     private static final String[] CHARS = {"a", "Z", "0", " ", "\u00e9", "\u00df", "\u4e2d", "\u6587", "\u20ac",
         "\ud83d\ude00", "\ud834\udd1e"};
 
@@ -112,6 +109,7 @@ class TestShuffleExchangeTypes {
         diff.assertGpuAndCpuEqual(s -> s.table("typed").repartition(5, col("id")));
         diff.assertGpuAndCpuEqual(s -> s.table("typed").repartition(3));
         diff.assertGpuAndCpuEqual(s -> s.table("typed").repartitionByRange(4, col("id")));
+        diff.assertGpuAndCpuEqual(s -> s.table("typed").repartitionByRange(4, col("ts"), col("dec38")));
         diff.expectGpu("GpuShuffledHashJoin").assertGpuAndCpuEqual(s -> s.sql("SELECT a.*, b.* FROM typed a "
                 + "JOIN typed b ON a.id = b.id + 1"));
     }
@@ -127,8 +125,8 @@ class TestShuffleExchangeTypes {
             grouped.assertGpuAndCpuEqual(s -> s.sql("SELECT " + key + ", count(*), min(id) FROM typed GROUP BY " + key));
         }
         // Several keys of different types hashed together, in Spark's order.
-        withPid.assertGpuAndCpuEqual(s -> s.table("typed").repartition(6, col("str"), col("dec10"), col("b"),
-                col("f32")).withColumn("pid", spark_partition_id()));
+        withPid.assertGpuAndCpuEqual(s -> s.table("typed").repartition(6, col("str"), col("dec38"), col("ts"),
+                col("b"), col("f32")).withColumn("pid", spark_partition_id()));
         withPid.assertGpuAndCpuEqual(s -> s.table("typed").repartition(6, col("i8"), col("i16"), col("d"),
                 col("dec10"), col("f64"), col("i64")).withColumn("pid", spark_partition_id()));
     }
