@@ -31,10 +31,12 @@ import org.apache.spark.util.random.XORShiftRandom;
 
 /**
  * A Spark partitioning as the GPU computes it: described on the driver, shipped to the map tasks,
- * where {@link #start} gives each task its partition ids batch by batch. The ids are Spark's own:
- * hash partitioning is {@code pmod(Murmur3Hash(keys, 42), n)}; round robin starts each map task at
- * {@code XORShiftRandom(mapPartition).nextInt(n)} and counts on from there; range partitioning
- * counts the sampled bounds below each row's key.
+ * where {@link #start} gives each task its partition ids batch by batch. Hash partitioning is Spark's
+ * {@code pmod(Murmur3Hash(keys, 42), n)}, bit for bit; range partitioning counts the sampled bounds
+ * below each row's key, as Spark's {@code RangePartitioner} does; round robin starts each map task at
+ * {@code XORShiftRandom(mapPartition).nextInt(n)} as Spark does and deals the rows out in the order
+ * they arrive, without Spark's sort before repartitioning (its stage is marked order-sensitive
+ * instead), so the same rows may land in other partitions than Spark's.
  */
 sealed interface DevicePartitioning extends Serializable {
     /** The partition ids of one batch: a new int32 device buffer of its rows' ids, or null for all 0. */
