@@ -28,7 +28,9 @@ final class SqlPlans {
      * The completed Parquet write of {@code appId} (its executions saved to {@code dump}) ran its Parquet
      * scan, filter, join and both aggregation steps as Ember's GPU operators, whose metrics the executors
      * filled in: rows out of every one, the scan's {@code scannedRows} rows and bytes copied to the
-     * device, the final aggregation's {@code outputRows} rows, and GPU time.
+     * device, the final aggregation's {@code outputRows} rows, and GPU time; the aggregation's shuffle
+     * and the join's broadcast are Ember's exchanges, the shuffle's bytes written and records read
+     * counted by Spark's shuffle between the two executors.
      */
     static void assertGpuOperatorsWithMetrics(int uiPort, String appId, Path dump, long scannedRows, long outputRows)
             throws IOException {
@@ -58,6 +60,17 @@ final class SqlPlans {
                 .map(n -> metric(n, "number of output rows").orElse(-1.0)))
                 .as("output rows of the GPU aggregations (the final one's are the rows written)")
                 .contains((double) outputRows);
+        // The aggregation's shuffle and the join's broadcast ran as Ember's exchanges between the executors.
+        JsonNode shuffle = gpu.stream().filter(n -> name(n).equals("GpuShuffleExchange")).findFirst()
+                .orElseThrow(() -> new AssertionError("no GpuShuffleExchange in the write (see " + dump + ")"));
+        assertThat(metric(shuffle, "shuffle bytes written")).as("bytes the GPU shuffle wrote (see %s)", dump)
+                .hasValueSatisfying(v -> assertThat(v).isPositive());
+        assertThat(metric(shuffle, "records read")).as("records the GPU shuffle read (see %s)", dump)
+                .hasValueSatisfying(v -> assertThat(v).isPositive());
+        assertThat(metric(shuffle, "rows written")).as("rows the GPU shuffle wrote (see %s)", dump)
+                .hasValueSatisfying(v -> assertThat(v).isPositive());
+        assertThat(gpu.stream().map(SqlPlans::name)).as("the join's build side (see %s)", dump)
+                .contains("GpuBroadcastExchange");
         double gpuTime = gpu.stream().mapToDouble(n -> metric(n, "GPU time").orElse(0.0)).sum();
         assertThat(gpuTime).as("GPU time of the write's GPU operators (see %s)", dump).isPositive();
     }

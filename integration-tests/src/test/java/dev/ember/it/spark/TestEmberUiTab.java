@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ember.shims.ColumnarBroadcastExchange;
+import dev.ember.shims.ColumnarShuffleExchange;
 import dev.ember.spark.planning.EmberTags;
 import java.io.IOException;
 import java.net.URI;
@@ -47,7 +49,8 @@ class TestEmberUiTab {
             List<String> fallbacks = new ArrayList<>();
             int gpu = 0;
             for (SparkPlan p : operators) {
-                if (p.getClass().getName().startsWith("dev.ember.")) {
+                if (p.getClass().getName().startsWith("dev.ember.") || p instanceof ColumnarShuffleExchange
+                        || p instanceof ColumnarBroadcastExchange) {
                     gpu++;
                 } else {
                     fallbacks.add(p.nodeName() + ": " + p.getTagValue(EmberTags.NOT_ON_GPU).get());

@@ -49,17 +49,18 @@ class TestGpuOperators {
 
     @BothAdaptiveModes
     void localAndGlobalLimits(boolean adaptive, SparkSession spark) {
-        GpuDiff.of(spark).adaptive(adaptive).allowCpu("ShuffleExchangeExec")
-                .expectGpu("GpuLocalLimit", "GpuGlobalLimit", "GpuUnion", "GpuRowToColumnar")
+        // The global limit's single-partition exchange runs on the GPU between the two limits.
+        GpuDiff.of(spark).adaptive(adaptive)
+                .expectGpu("GpuLocalLimit", "GpuGlobalLimit", "GpuUnion", "GpuShuffleExchange")
                 .assertGpuAndCpuEqual(s -> s.range(0, 1000, 1, 4).toDF().limit(10).union(s.range(3).toDF()));
-        GpuDiff diff = GpuDiff.of(spark).adaptive(adaptive).allowCpu("ShuffleExchangeExec")
-                .expectGpu("GpuGlobalLimit", "GpuUnion", "GpuRowToColumnar");
+        GpuDiff diff = GpuDiff.of(spark).adaptive(adaptive)
+                .expectGpu("GpuGlobalLimit", "GpuUnion", "GpuShuffleExchange");
         diff.assertGpuAndCpuEqual(s -> s.sql(
                 "(SELECT id FROM range(0, 100, 1, 3) LIMIT 10 OFFSET 3) UNION ALL (SELECT id FROM range(4))"));
         // 128-row batches: the limits slice inside batches and stop after the batch that completes them.
-        GpuDiff.of(spark).adaptive(adaptive).allowCpu("ShuffleExchangeExec")
+        GpuDiff.of(spark).adaptive(adaptive)
                 .conf("spark.ember.sql.batchSizeBytes", "1k")
-                .expectGpu("GpuLocalLimit", "GpuGlobalLimit", "GpuUnion", "GpuRowToColumnar")
+                .expectGpu("GpuLocalLimit", "GpuGlobalLimit", "GpuUnion", "GpuShuffleExchange")
                 .assertGpuAndCpuEqual(s -> s.range(0, 3000, 1, 3).toDF().limit(1001).union(s.range(0, 10).toDF()));
     }
 

@@ -19,7 +19,11 @@ import java.util.NoSuchElementException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.plans.physical.BroadcastMode;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.execution.joins.HashJoin$;
 import org.apache.spark.sql.execution.joins.HashedRelation;
+import org.apache.spark.sql.execution.joins.HashedRelationBroadcastMode;
+import org.apache.spark.sql.execution.joins.LongHashedRelation;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
@@ -163,9 +167,23 @@ public class BroadcastBatches implements HashedRelation, Serializable {
         return relation().keyIsUnique();
     }
 
+    /**
+     * The keys as an {@code UnsafeHashedRelation} gives them, rows of the key types: a reader that finds
+     * no {@code LongHashedRelation} here (dynamic partition pruning checks the class) reads them so, while
+     * Spark's relation for one integral key is a {@code LongHashedRelation} whose keys are packed longs.
+     */
     @Override
     public scala.collection.Iterator<InternalRow> keys() {
-        return relation().keys();
+        HashedRelation built = relation();
+        if (!(built instanceof LongHashedRelation) || !(mode instanceof HashedRelationBroadcastMode hashed)) {
+            return built.keys();
+        }
+        List<Expression> unpacked = new ArrayList<>();
+        for (int i = 0; i < hashed.key().size(); i++) {
+            unpacked.add(HashJoin$.MODULE$.extractKeyExprAt(hashed.key(), i));
+        }
+        UnsafeProjection projection = UnsafeProjection.create(CollectionConverters.asScala(unpacked).toSeq());
+        return built.keys().map(row -> (InternalRow) projection.apply(row).copy());
     }
 
     /**
