@@ -198,7 +198,8 @@ public final class ExprPrograms {
         return new Projection(passThrough, computedIndex, List.copyOf(computed));
     }
 
-    private static int indexOf(List<Attribute> input, AttributeReference ref) {
+    /** The position of {@code ref} among {@code input} (by expression id), or -1. */
+    public static int indexOf(List<Attribute> input, AttributeReference ref) {
         for (int i = 0; i < input.size(); i++) {
             if (input.get(i).exprId().equals(ref.exprId())) {
                 return i;

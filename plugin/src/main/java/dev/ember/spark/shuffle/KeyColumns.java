@@ -48,14 +48,7 @@ final class KeyColumns {
     }
 
     private static int indexOf(Expression key, List<Attribute> input) {
-        if (key instanceof AttributeReference ref) {
-            for (int i = 0; i < input.size(); i++) {
-                if (input.get(i).exprId().equals(ref.exprId())) {
-                    return i;
-                }
-            }
-        }
-        return -1;
+        return key instanceof AttributeReference ref ? ExprPrograms.indexOf(input, ref) : -1;
     }
 
     /** One new reference per key over {@code batch}'s columns; the caller closes them. */
