@@ -95,10 +95,11 @@
 //   61 UNSCALED_VALUE  DECIMAL64 a as INT64: a.
 #include "ember.cuh"
 #include "ember_cast.cuh"
+#include "ember_decimal.cuh"
 
 namespace {
 
-enum : int { T_BOOL8 = 0, T_I8 = 1, T_I16 = 2, T_I32 = 3, T_I64 = 4, T_F32 = 5, T_F64 = 6, T_DATE32 = 7, T_DEC64 = 8 };
+enum : int { T_BOOL8 = 0, T_I8 = 1, T_I16 = 2, T_I32 = 3, T_I64 = 4, T_F32 = 5, T_F64 = 6, T_DATE32 = 7, T_DEC64 = 8, T_DEC128 = 9 };
 
 enum : int {
   OP_INPUT = 1, OP_LITERAL = 2, OP_NULL = 3, OP_OUTPUT = 4,
@@ -171,6 +172,21 @@ __device__ __forceinline__ int compare_values(int t, int64_t a, int64_t b) {
   if (t == T_F32) return compare_f64(static_cast<double>(f32_of(a)), static_cast<double>(f32_of(b)));
   if (t == T_F64) return compare_f64(f64_of(a), f64_of(b));
   return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+// Signed 128-bit comparison of (lo, hi) words.
+__device__ __forceinline__ int compare_wide(int64_t a, int64_t a_hi, int64_t b, int64_t b_hi) {
+  if (a_hi != b_hi) return a_hi < b_hi ? -1 : 1;
+  const uint64_t x = static_cast<uint64_t>(a), y = static_cast<uint64_t>(b);
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+__device__ __forceinline__ ember_dec::u128 wide_of(int64_t lo, int64_t hi) {
+  return ember_dec::make_u128(static_cast<uint64_t>(lo), static_cast<uint64_t>(hi));
+}
+__device__ __forceinline__ int64_t low_word(ember_dec::u128 v) { return static_cast<int64_t>(static_cast<uint64_t>(v)); }
+__device__ __forceinline__ int64_t high_word(ember_dec::u128 v) {
+  return static_cast<int64_t>(static_cast<uint64_t>(v >> 64));
 }
 
 // Integral a % b for b != 0 without undefined behavior: x % -1 is 0 (Java's MIN % -1 == 0).
@@ -293,6 +309,28 @@ __device__ __forceinline__ int64_t cast_decimal(int from, int to, int64_t v, int
   }
 }
 
+// CAST from or to DECIMAL128 (the contract above): the source as an int128 (DECIMAL128 words, or the
+// sign-extended int64 of every other source), rescaled by rescale128; null on overflow.
+__device__ __forceinline__ int64_t cast_wide(int from, int to, int64_t a, int64_t a_hi, int64_t params, int64_t& v_hi,
+                                             bool& null) {
+  const int sf = from == T_DEC64 || from == T_DEC128 ? static_cast<int>(params & 0xff) : 0;
+  const int st = static_cast<int>((params >> 8) & 0xff);
+  const int pt = static_cast<int>((params >> 16) & 0xff);
+  const ember_dec::u128 value = from == T_DEC128 ? wide_of(a, a_hi) : wide_of(a, a < 0 ? -1 : 0);
+  if (to == T_BOOL8) return value != 0 ? 1 : 0;
+  if (to == T_DEC128 || to == T_DEC64) {
+    const ember_dec::Result128 r = ember_dec::rescale128(value, sf, st, pt, true);
+    if (!r.valid) {
+      null = true;
+      return 0;
+    }
+    v_hi = to == T_DEC128 ? high_word(r.value) : 0;
+    return low_word(r.value);
+  }
+  // To an integral type: truncated toward zero, then the low bits (BigDecimal.longValue, narrowed).
+  return narrow(to, low_word(ember_dec::rescale128(value, sf, 0, 0, false).value));
+}
+
 // Proleptic Gregorian year, month or day of `days` since 1970-01-01 (H. Hinnant's civil_from_days);
 // exact for every int32 day count in int64 arithmetic.
 __device__ __forceinline__ int64_t date_part(int op, int64_t days) {
@@ -321,6 +359,7 @@ __device__ __forceinline__ int64_t load(int t, const int64_t* columns, int64_t c
     case T_I32:
     case T_DATE32: return column_data<int32_t>(columns, column)[i];
     case T_F32: return column_data<uint32_t>(columns, column)[i];
+    case T_DEC128: return column_data<int64_t>(columns, column)[2 * i];
     default: return column_data<int64_t>(columns, column)[i];
   }
 }
@@ -338,12 +377,25 @@ __device__ __forceinline__ void store(int t, const int64_t* columns, int64_t col
   }
 }
 
-}  // namespace
+// The high words of DECIMAL128 columns (the low word is load's and store's).
+__device__ __forceinline__ int64_t load_high(const int64_t* columns, int64_t column, int64_t i) {
+  return column_data<int64_t>(columns, column)[2 * i + 1];
+}
+__device__ __forceinline__ void store_wide(const int64_t* columns, int64_t column, int64_t i, int64_t lo, int64_t hi) {
+  int64_t* data = reinterpret_cast<int64_t*>(static_cast<uintptr_t>(columns[2 * column]));
+  data[2 * i] = lo;
+  data[2 * i + 1] = hi;
+}
 
-extern "C" __global__ void ember_eval_program(const int64_t* __restrict__ program, int32_t words,
-                                              const int64_t* __restrict__ columns, int32_t num_inputs, int64_t n) {
-  extern __shared__ int64_t ember_register_file[];
-  int64_t* const regs = ember_register_file + threadIdx.x;
+// The interpreter. WIDE: whether it executes DECIMAL128 instructions; without them the 128-bit
+// arithmetic is compiled out, which keeps the register count (and so the occupancy) of programs
+// without wide decimals where it was.
+// register_file: the block's dynamic shared memory (declared by the entry points).
+template <bool WIDE>
+__device__ __forceinline__ void eval_program(const int64_t* __restrict__ program, int32_t words,
+                                             const int64_t* __restrict__ columns, int32_t num_inputs, int64_t n,
+                                             int64_t* register_file) {
+  int64_t* const regs = register_file + threadIdx.x;
   const int64_t step = blockDim.x;
   // Rows up to the next multiple of 64, so every 32-bit word of each output bitmap is written.
   const int64_t rows_in_words = ((n + 63) / 64) * 64;
@@ -371,7 +423,14 @@ extern "C" __global__ void ember_eval_program(const int64_t* __restrict__ progra
       const int64_t b = has_b ? regs[rb * step] : 0;
       const bool na = ((nulls >> ra) & 1) != 0;
       const bool nb = ((nulls >> rb) & 1) != 0;
+      // A DECIMAL128 value occupies registers r (low word, and r's null flag) and r + 1 (high word).
+      // IF's type is its branches' (its operand a is the BOOL8 condition).
+      const bool wide = WIDE && t == T_DEC128;
+      const int64_t a_hi = wide && has_a && op != OP_IF ? regs[(ra + 1) * step] : 0;
+      const int64_t b_hi = wide && has_b && op != OP_IF ? regs[(rb + 1) * step] : 0;
       int64_t v = 0;
+      int64_t v_hi = 0;
+      bool wide_result = false;
       bool null = na || nb;
       pc += 1;
       switch (op) {
@@ -380,20 +439,32 @@ extern "C" __global__ void ember_eval_program(const int64_t* __restrict__ progra
           const uint8_t* validity = reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(columns[2 * column + 1]));
           null = !live || !ember_is_valid(validity, i);
           v = null ? 0 : load(t, columns, column, i);
+          v_hi = null || !wide ? 0 : load_high(columns, column, i);
+          wide_result = wide;
           break;
         }
         case OP_LITERAL:
           v = __ldg(program + pc);
           null = false;
           pc += 1;
+          if (wide) {
+            v_hi = __ldg(program + pc);
+            pc += 1;
+          }
+          wide_result = wide;
           break;
         case OP_NULL:
           null = true;
+          wide_result = wide;
           break;
         case OP_OUTPUT: {
           const int64_t column = num_inputs + count;
           const bool valid = live && !na;
-          if (live) store(t, columns, column, i, valid ? a : 0);
+          if (live && wide) {
+            store_wide(columns, column, i, valid ? a : 0, valid ? a_hi : 0);
+          } else if (live) {
+            store(t, columns, column, i, valid ? a : 0);
+          }
           const uint32_t word = __ballot_sync(0xffffffffu, valid);
           if ((threadIdx.x & 31) == 0) {
             reinterpret_cast<uint32_t*>(static_cast<uintptr_t>(columns[2 * column + 1]))[i >> 5] = word;
@@ -407,18 +478,47 @@ extern "C" __global__ void ember_eval_program(const int64_t* __restrict__ progra
         case OP_INTEGRAL_DIVIDE:
         case OP_REMAINDER:
         case OP_PMOD:
-          if (!null) v = arithmetic(op, t, a, b, null);
+          if (wide) {
+            const int64_t params = __ldg(program + pc);
+            pc += 1;
+            wide_result = true;
+            const int kind = op == OP_ADD ? ember_dec::kAdd : op == OP_SUBTRACT ? ember_dec::kSubtract
+                           : op == OP_MULTIPLY ? ember_dec::kMultiply : ember_dec::kDivide;
+            if (!null) {
+              const ember_dec::Result128 r = ember_dec::arithmetic128(
+                  kind, wide_of(a, a_hi), wide_of(b, b_hi), static_cast<int>(params & 0xff),
+                  static_cast<int>((params >> 8) & 0xff), static_cast<int>((params >> 16) & 0xff),
+                  static_cast<int>((params >> 24) & 0xff));
+              null = !r.valid;
+              v = low_word(r.value);
+              v_hi = high_word(r.value);
+            }
+          } else if (!null) {
+            v = arithmetic(op, t, a, b, null);
+          }
           break;
         case OP_NEGATE:
           null = na;
           if (t == T_F32) v = word_f32(-f32_of(a));
           else if (t == T_F64) v = word_f64(-f64_of(a));
+          else if (wide) {
+            const ember_dec::u128 r = ~wide_of(a, a_hi) + 1;
+            v = low_word(r);
+            v_hi = high_word(r);
+            wide_result = true;
+          }
           else v = narrow(t, wrapping_sub(0, a));
           break;
         case OP_ABS:
           null = na;
           if (t == T_F32) v = word_f32(fabsf(f32_of(a)));
           else if (t == T_F64) v = word_f64(fabs(f64_of(a)));
+          else if (wide) {
+            const ember_dec::u128 r = a_hi < 0 ? ~wide_of(a, a_hi) + 1 : wide_of(a, a_hi);
+            v = low_word(r);
+            v_hi = high_word(r);
+            wide_result = true;
+          }
           else v = narrow(t, a < 0 ? wrapping_sub(0, a) : a);
           break;
         case OP_EQUAL:
@@ -427,14 +527,15 @@ extern "C" __global__ void ember_eval_program(const int64_t* __restrict__ progra
         case OP_GREATER_THAN:
         case OP_GREATER_OR_EQUAL:
         case OP_NOT_EQUAL: {
-          const int c = compare_values(t, a, b);
+          const int c = wide ? compare_wide(a, a_hi, b, b_hi) : compare_values(t, a, b);
           const bool r = op == OP_EQUAL ? c == 0 : op == OP_LESS_THAN ? c < 0 : op == OP_LESS_OR_EQUAL ? c <= 0
                        : op == OP_GREATER_THAN ? c > 0 : op == OP_GREATER_OR_EQUAL ? c >= 0 : c != 0;
           v = r ? 1 : 0;
           break;
         }
         case OP_NULL_SAFE_EQUAL:
-          v = (na && nb) || (!na && !nb && compare_values(t, a, b) == 0) ? 1 : 0;
+          v = (na && nb) || (!na && !nb && (wide ? compare_wide(a, a_hi, b, b_hi) : compare_values(t, a, b)) == 0)
+                  ? 1 : 0;
           null = false;
           break;
         case OP_AND:
@@ -473,7 +574,11 @@ extern "C" __global__ void ember_eval_program(const int64_t* __restrict__ progra
         }
         case OP_CAST:
           null = na;
-          if (t == T_DEC64 || aux == T_DEC64) {
+          if (WIDE && (t == T_DEC128 || aux == T_DEC128)) {
+            v = cast_wide(t, aux, a, a_hi, __ldg(program + pc), v_hi, null);
+            wide_result = aux == T_DEC128;
+            pc += 1;
+          } else if (t == T_DEC64 || aux == T_DEC64) {
             v = cast_decimal(t, aux, a, __ldg(program + pc), null);
             pc += 1;
           } else {
@@ -492,6 +597,8 @@ extern "C" __global__ void ember_eval_program(const int64_t* __restrict__ progra
           const bool take_b = !na && a != 0;
           const int chosen = take_b ? rb : rc;
           v = regs[chosen * step];
+          v_hi = wide ? regs[(chosen + 1) * step] : 0;
+          wide_result = wide;
           null = ((nulls >> chosen) & 1) != 0;
           break;
         }
@@ -502,16 +609,24 @@ extern "C" __global__ void ember_eval_program(const int64_t* __restrict__ progra
             if (null && ((nulls >> r) & 1) == 0) {
               null = false;
               v = regs[r * step];
+              v_hi = wide ? regs[(r + 1) * step] : 0;
             }
           }
           pc += count;
+          wide_result = wide;
           break;
         case OP_IN: {
           null = na;
           bool found = false;
           if (!na) {
-            for (int k = 0; k < count; k++) {
-              found = found || compare_values(t, a, __ldg(program + pc + k)) == 0;
+            if (wide) {
+              for (int k = 0; k + 1 < count; k += 2) {
+                found = found || compare_wide(a, a_hi, __ldg(program + pc + k), __ldg(program + pc + k + 1)) == 0;
+              }
+            } else {
+              for (int k = 0; k < count; k++) {
+                found = found || compare_values(t, a, __ldg(program + pc + k)) == 0;
+              }
             }
           }
           if (!na && !found && aux != 0) null = true;
@@ -536,9 +651,28 @@ extern "C" __global__ void ember_eval_program(const int64_t* __restrict__ progra
           null = true;  // the builder emits no other opcode
           break;
       }
-      if (null) v = 0;
+      if (null) {
+        v = 0;
+        v_hi = 0;
+      }
       regs[dst * step] = v;
+      if (wide_result) regs[(dst + 1) * step] = v_hi;
       nulls = (nulls & ~(1ull << dst)) | (static_cast<uint64_t>(null ? 1 : 0) << dst);
     }
   }
+}
+
+}  // namespace
+
+extern "C" __global__ void ember_eval_program(const int64_t* __restrict__ program, int32_t words,
+                                              const int64_t* __restrict__ columns, int32_t num_inputs, int64_t n) {
+  extern __shared__ int64_t ember_register_file[];
+  eval_program<false>(program, words, columns, num_inputs, n, ember_register_file);
+}
+
+extern "C" __global__ void ember_eval_program_dec128(const int64_t* __restrict__ program, int32_t words,
+                                                     const int64_t* __restrict__ columns, int32_t num_inputs,
+                                                     int64_t n) {
+  extern __shared__ int64_t ember_register_file[];
+  eval_program<true>(program, words, columns, num_inputs, n, ember_register_file);
 }

@@ -2,6 +2,7 @@ package dev.ember.cuda.emulated;
 
 import static dev.ember.cuda.expr.ProgramEncoding.TYPE_BOOL8;
 import static dev.ember.cuda.expr.ProgramEncoding.TYPE_DATE32;
+import static dev.ember.cuda.expr.ProgramEncoding.TYPE_DECIMAL128;
 import static dev.ember.cuda.expr.ProgramEncoding.TYPE_DECIMAL64;
 import static dev.ember.cuda.expr.ProgramEncoding.TYPE_FLOAT32;
 import static dev.ember.cuda.expr.ProgramEncoding.TYPE_FLOAT64;
@@ -13,6 +14,10 @@ import static dev.ember.cuda.expr.ProgramEncoding.TYPE_INT8;
 import dev.ember.cuda.expr.Op;
 import dev.ember.cuda.expr.ProgramEncoding;
 import dev.ember.cuda.kernel.ExprKernels;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.Map;
 
 /**
@@ -20,12 +25,18 @@ import java.util.Map;
  * by row in Java, whose primitive arithmetic is the JVM's (and so Spark's). CAST goes through {@link
  * CastEmulation}'s conversions, as the kernel shares {@code cast.cu}'s device functions. DECIMAL64 is an
  * int64; its casts follow the contract in {@code expr.cu} with Java's long and IEEE arithmetic.
+ * DECIMAL128 values (a register pair) compute as Spark's {@code Decimal} does, with {@link BigDecimal}:
+ * products to 39 significant digits and quotients to scale 39, both rounded down, then HALF_UP to the
+ * result type, null beyond its precision; casts with {@code setScale(HALF_UP)} and {@code
+ * longValue()}. The kernel computes the same results with one exact rounding.
  */
 final class ExprEmulation {
     private static final String[] CAST_SUFFIX = {"bool8", "i8", "i16", "i32", "i64", "f32", "f64"};
     private static final long[] POW10 = new long[19];
     private static final double[] POW10_F64 = new double[19];
     private static final float[] POW10_F32 = new float[19];
+    /** Spark's Decimal.MATH_CONTEXT: one digit more than decimal(38), rounding down. */
+    private static final MathContext SPARK_MATH_CONTEXT = new MathContext(39, RoundingMode.DOWN);
 
     static {
         for (int i = 0; i < POW10.length; i++) {
@@ -39,11 +50,11 @@ final class ExprEmulation {
     private ExprEmulation() {}
 
     static Map<String, KernelEmulation> emulations() {
-        return Map.of(ExprKernels.EVAL_PROGRAM, ExprEmulation::run);
+        return Map.of(ExprKernels.EVAL_PROGRAM, (c, a, m) -> run(a, m, false),
+                ExprKernels.EVAL_PROGRAM_DEC128, (c, a, m) -> run(a, m, true));
     }
 
-    private static void run(dev.ember.cuda.kernel.LaunchConfig config, dev.ember.cuda.kernel.KernelArgs a,
-            EmulatedMemory m) {
+    private static void run(dev.ember.cuda.kernel.KernelArgs a, EmulatedMemory m, boolean wideKernel) {
         long programAddress = a.ptrAt(0);
         int words = a.i32At(1);
         long columns = a.ptrAt(2);
@@ -57,7 +68,7 @@ final class ExprEmulation {
         for (int i = 0; i < words; i++) {
             code[i] = m.getLong(programAddress + i * 8L);
         }
-        checkColumns(code, columns, numInputs, n, m);
+        checkColumns(code, columns, numInputs, n, m, wideKernel);
         long[] regs = new long[ProgramEncoding.MAX_REGISTERS];
         boolean[] nulls = new boolean[ProgramEncoding.MAX_REGISTERS];
         for (long i = 0; i < n; i++) {
@@ -66,11 +77,17 @@ final class ExprEmulation {
     }
 
     /** Checks every buffer the program touches once and clears the output bitmaps (bits past n stay 0). */
-    private static void checkColumns(long[] code, long columns, int numInputs, long n, EmulatedMemory m) {
+    private static void checkColumns(long[] code, long columns, int numInputs, long n, EmulatedMemory m,
+            boolean wideKernel) {
         int pc = 0;
         while (pc < code.length) {
             long w = code[pc];
             int op = ProgramEncoding.opcode(w);
+            if (!wideKernel && (ProgramEncoding.type(w) == TYPE_DECIMAL128
+                    || (op == Op.CAST.code() && ProgramEncoding.aux(w) == TYPE_DECIMAL128))) {
+                throw new IllegalStateException("instruction " + pc + " computes with DECIMAL128, which only "
+                        + ExprKernels.EVAL_PROGRAM_DEC128 + " executes");
+            }
             int width = ProgramEncoding.width(ProgramEncoding.type(w));
             if (op == ProgramEncoding.OP_INPUT) {
                 long column = ProgramEncoding.column(w);
@@ -94,19 +111,17 @@ final class ExprEmulation {
     }
 
     private static int length(long[] code, int pc) {
-        int op = ProgramEncoding.opcode(code[pc]);
-        if (op == ProgramEncoding.OP_LITERAL) {
-            return 2;
-        }
-        if (op == Op.COALESCE.code() || op == Op.IN.code()) {
-            return 1 + ProgramEncoding.count(code[pc]);
-        }
-        return isDecimalCast(code[pc]) ? 2 : 1;
+        return 1 + ProgramEncoding.trailingWords(code, pc);
     }
 
     private static boolean isDecimalCast(long w) {
         return ProgramEncoding.opcode(w) == Op.CAST.code()
                 && (ProgramEncoding.type(w) == TYPE_DECIMAL64 || ProgramEncoding.aux(w) == TYPE_DECIMAL64);
+    }
+
+    private static boolean isWideCast(long w) {
+        return ProgramEncoding.opcode(w) == Op.CAST.code()
+                && (ProgramEncoding.type(w) == TYPE_DECIMAL128 || ProgramEncoding.aux(w) == TYPE_DECIMAL128);
     }
 
     private static void runRow(long[] code, long columns, int numInputs, long i, long[] regs, boolean[] nulls,
@@ -120,6 +135,11 @@ final class ExprEmulation {
             int ra = ProgramEncoding.a(w);
             int rb = ProgramEncoding.b(w);
             int count = ProgramEncoding.count(w);
+            if (t == TYPE_DECIMAL128 || isWideCast(w)) {
+                runWide(code, pc, columns, numInputs, i, regs, nulls, m);
+                pc += length(code, pc);
+                continue;
+            }
             pc += length(code, pc);
             long v = 0;
             boolean isNull;
@@ -177,6 +197,159 @@ final class ExprEmulation {
             regs[dst] = isNull ? 0 : v;
             nulls[dst] = isNull;
         }
+    }
+
+    /**
+     * One instruction with DECIMAL128 operands or result at {@code code[start]}: values as {@link
+     * BigInteger} unscaled values (null for SQL null), a wide result written to the register pair.
+     */
+    private static void runWide(long[] code, int start, long columns, int numInputs, long i, long[] regs,
+            boolean[] nulls, EmulatedMemory m) {
+        long w = code[start];
+        int op = ProgramEncoding.opcode(w);
+        int t = ProgramEncoding.type(w);
+        int dst = ProgramEncoding.dst(w);
+        int ra = ProgramEncoding.a(w);
+        int rb = ProgramEncoding.b(w);
+        int count = ProgramEncoding.count(w);
+        BigInteger wide = null;
+        boolean wideResult = true;
+        long narrow = 0;
+        boolean narrowNull = false;
+        if (op == ProgramEncoding.OP_INPUT) {
+            long column = ProgramEncoding.column(w);
+            long data = m.getLong(columns + column * 16);
+            if (m.isValid(m.getLong(columns + column * 16 + 8), i)) {
+                wide = big(m.getLong(data + i * 16), m.getLong(data + i * 16 + 8));
+            }
+        } else if (op == ProgramEncoding.OP_LITERAL) {
+            wide = big(code[start + 1], code[start + 2]);
+        } else if (op == ProgramEncoding.OP_NULL) {
+            wide = null;
+        } else if (op == ProgramEncoding.OP_OUTPUT) {
+            long column = numInputs + count;
+            long data = m.getLong(columns + column * 16);
+            boolean valid = !nulls[ra];
+            m.putLong(data + i * 16, valid ? regs[ra] : 0);
+            m.putLong(data + i * 16 + 8, valid ? regs[ra + 1] : 0);
+            if (valid) {
+                long bitByte = m.getLong(columns + column * 16 + 8) + (i >>> 3);
+                m.putByte(bitByte, (byte) (m.getByte(bitByte) | (1 << (i & 7))));
+            }
+            return;
+        } else if (op == Op.IF.code()) {
+            int chosen = !nulls[ra] && regs[ra] != 0 ? rb : ProgramEncoding.c(w);
+            wide = value(regs, nulls, chosen);
+        } else if (op == Op.COALESCE.code()) {
+            for (int k = 0; k < count && wide == null; k++) {
+                wide = value(regs, nulls, (int) code[start + 1 + k]);
+            }
+        } else if (op == Op.CAST.code()) {
+            long parameters = code[start + 1];
+            BigInteger source = t == TYPE_DECIMAL128 ? value(regs, nulls, ra)
+                    : nulls[ra] ? null : BigInteger.valueOf(regs[ra]);
+            int sf = ProgramEncoding.isDecimalCode(t) ? ProgramEncoding.castFromScale(parameters) : 0;
+            int to = ProgramEncoding.aux(w);
+            wideResult = to == TYPE_DECIMAL128;
+            if (source == null) {
+                narrowNull = true;
+            } else if (ProgramEncoding.isDecimalCode(to)) {
+                BigInteger r = new BigDecimal(source, sf).setScale(ProgramEncoding.castToScale(parameters),
+                        RoundingMode.HALF_UP).unscaledValue();
+                BigInteger bound = BigInteger.TEN.pow(ProgramEncoding.castToPrecision(parameters));
+                if (r.abs().compareTo(bound) < 0) {
+                    wide = r;
+                    narrow = r.longValue();
+                } else {
+                    narrowNull = true;
+                }
+            } else if (to == TYPE_BOOL8) {
+                narrow = source.signum() != 0 ? 1 : 0;
+            } else {
+                narrow = narrow(to, new BigDecimal(source, sf).longValue());
+            }
+        } else if (op == Op.ADD.code() || op == Op.SUBTRACT.code() || op == Op.MULTIPLY.code()
+                || op == Op.DIVIDE.code()) {
+            BigInteger x = value(regs, nulls, ra);
+            BigInteger y = value(regs, nulls, rb);
+            wide = x == null || y == null ? null : sparkArithmetic(Op.ofCode(op), x, y, code[start + 1]);
+        } else if (op == Op.NEGATE.code() || op == Op.ABS.code()) {
+            BigInteger x = value(regs, nulls, ra);
+            wide = x == null ? null : op == Op.NEGATE.code() ? x.negate() : x.abs();
+        } else {
+            // Comparisons, null tests and IN: BOOL8 results.
+            wideResult = false;
+            BigInteger x = value(regs, nulls, ra);
+            if (op == Op.IS_NULL.code() || op == Op.IS_NOT_NULL.code()) {
+                narrow = (x == null) == (op == Op.IS_NULL.code()) ? 1 : 0;
+            } else if (op == Op.NULL_SAFE_EQUAL.code()) {
+                BigInteger y = value(regs, nulls, rb);
+                narrow = x == null ? (y == null ? 1 : 0) : y != null && x.equals(y) ? 1 : 0;
+            } else if (op == Op.IN.code()) {
+                boolean found = false;
+                for (int k = 0; k + 1 < count && x != null && !found; k += 2) {
+                    found = x.equals(big(code[start + 1 + k], code[start + 2 + k]));
+                }
+                narrowNull = x == null || (!found && ProgramEncoding.aux(w) != 0);
+                narrow = found ? 1 : 0;
+            } else {
+                BigInteger y = value(regs, nulls, rb);
+                narrowNull = x == null || y == null;
+                if (!narrowNull) {
+                    int c = x.compareTo(y);
+                    Op o = Op.ofCode(op);
+                    boolean r = switch (o) {
+                        case EQUAL -> c == 0;
+                        case LESS_THAN -> c < 0;
+                        case LESS_OR_EQUAL -> c <= 0;
+                        case GREATER_THAN -> c > 0;
+                        case GREATER_OR_EQUAL -> c >= 0;
+                        case NOT_EQUAL -> c != 0;
+                        default -> throw new IllegalStateException(o + " does not take DECIMAL128 operands");
+                    };
+                    narrow = r ? 1 : 0;
+                }
+            }
+        }
+        if (wideResult) {
+            nulls[dst] = wide == null;
+            regs[dst] = wide == null ? 0 : wide.longValue();
+            regs[dst + 1] = wide == null ? 0 : wide.shiftRight(64).longValue();
+        } else {
+            nulls[dst] = narrowNull;
+            regs[dst] = narrowNull ? 0 : narrow;
+        }
+    }
+
+    /**
+     * Spark 3.5's {@code Decimal} arithmetic followed by {@code toPrecision(p, s, HALF_UP)} with
+     * nullOnOverflow: the unscaled result, or null.
+     */
+    private static BigInteger sparkArithmetic(Op op, BigInteger a, BigInteger b, long parameters) {
+        BigDecimal x = new BigDecimal(a, ProgramEncoding.arithmeticScaleA(parameters));
+        BigDecimal y = new BigDecimal(b, ProgramEncoding.arithmeticScaleB(parameters));
+        BigDecimal r = switch (op) {
+            case ADD -> x.add(y);
+            case SUBTRACT -> x.subtract(y);
+            case MULTIPLY -> x.multiply(y, SPARK_MATH_CONTEXT);
+            default -> y.signum() == 0 ? null : x.divide(y, 39, RoundingMode.DOWN);
+        };
+        if (r == null) {
+            return null;
+        }
+        BigInteger unscaled = r.setScale(ProgramEncoding.arithmeticResultScale(parameters), RoundingMode.HALF_UP)
+                .unscaledValue();
+        return unscaled.abs().compareTo(BigInteger.TEN.pow(ProgramEncoding.arithmeticResultPrecision(parameters))) < 0
+                ? unscaled : null;
+    }
+
+    private static BigInteger value(long[] regs, boolean[] nulls, int r) {
+        return nulls[r] ? null : big(regs[r], regs[r + 1]);
+    }
+
+    /** The int128 of (low, high) two's-complement words. */
+    private static BigInteger big(long lo, long hi) {
+        return BigInteger.valueOf(hi).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(lo)));
     }
 
     /** One fixed-arity operation; returns whether the result is null and stores its value in {@code out[0]}. */

@@ -9,10 +9,10 @@ import java.math.BigInteger;
 import java.util.Optional;
 
 /**
- * The DECIMAL64 operations of {@link ProgramBuilder}: literals, casts, MakeDecimal, UnscaledValue and
- * arithmetic with Spark's result types. A DECIMAL64 register holds the unscaled value; precision and
- * scale live in the register's {@link DType} on the host and reach the kernel only where an
- * instruction changes them (see {@link ProgramEncoding}).
+ * The decimal operations of {@link ProgramBuilder}: literals, casts, MakeDecimal, UnscaledValue and
+ * arithmetic with Spark's result types. A DECIMAL64 register holds the unscaled value, a DECIMAL128
+ * register pair the unscaled int128; precision and scale live in the register's {@link DType} on the
+ * host and reach the kernel only where an instruction changes them (see {@link ProgramEncoding}).
  */
 final class DecimalOps {
     /** Digits a double holds exactly: unscaled values below 10^15 are below 2^53. */
@@ -22,8 +22,18 @@ final class DecimalOps {
 
     private DecimalOps() {}
 
+    /** The register words (low, high) of a DECIMAL128 literal: a {@link BigDecimal} that fits {@code type} exactly. */
+    static long[] literalWords(DType type, Object value) {
+        BigInteger unscaled = unscaled(type, value);
+        return new long[] {unscaled.longValue(), unscaled.shiftRight(64).longValue()};
+    }
+
     /** The unscaled register word of a DECIMAL64 literal: a {@link BigDecimal} that fits {@code type} exactly. */
     static long literalWord(DType type, Object value) {
+        return unscaled(type, value).longValueExact();
+    }
+
+    private static BigInteger unscaled(DType type, Object value) {
         if (!(value instanceof BigDecimal d)) {
             throw new IllegalArgumentException("a " + type + " literal must be a BigDecimal, not "
                     + value.getClass().getSimpleName() + " " + value);
@@ -38,20 +48,25 @@ final class DecimalOps {
         if (unscaled.abs().compareTo(BigInteger.TEN.pow(type.precision())) >= 0) {
             throw new IllegalArgumentException("literal " + d + " has more digits than " + type + " holds");
         }
-        return unscaled.longValueExact();
+        return unscaled;
     }
 
     /** Why a program cannot cast {@code from} to {@code to} where either is a decimal, or empty. */
     static Optional<String> castProblem(DType from, DType to) {
         requireNonNull(from, "from is null");
         requireNonNull(to, "to is null");
-        if (from.id() == TypeId.DECIMAL128 || to.id() == TypeId.DECIMAL128) {
-            return Optional.of("decimals of more than 18 digits (" + (from.id() == TypeId.DECIMAL128 ? from : to)
-                    + ") are not computed by programs");
+        if (from.id() == TypeId.DECIMAL128) {
+            return switch (to.id()) {
+                case BOOL8, INT8, INT16, INT32, INT64, DECIMAL64, DECIMAL128 -> Optional.empty();
+                case FLOAT32, FLOAT64 -> Optional.of("CAST from " + from + " to " + to + " is not computed by "
+                        + "programs: an unscaled value of more than 18 digits divided by 10^scale could round "
+                        + "differently from Spark's BigDecimal conversion");
+                default -> Optional.of("CAST from " + from + " to " + to + " is not computed by programs");
+            };
         }
         if (from.id() == TypeId.DECIMAL64) {
             return switch (to.id()) {
-                case BOOL8, INT8, INT16, INT32, INT64, DECIMAL64 -> Optional.empty();
+                case BOOL8, INT8, INT16, INT32, INT64, DECIMAL64, DECIMAL128 -> Optional.empty();
                 case FLOAT64 -> from.scale() == 0 || from.precision() <= EXACT_DOUBLE_DIGITS ? Optional.empty()
                         : Optional.of("CAST from " + from + " to double is computed only for precisions up to "
                                 + EXACT_DOUBLE_DIGITS + " or scale 0: unscaled values of more digits are not "
@@ -65,7 +80,7 @@ final class DecimalOps {
                 default -> Optional.of("CAST from " + from + " to " + to + " is not computed by programs");
             };
         }
-        if (to.id() == TypeId.DECIMAL64) {
+        if (to.isDecimal()) {
             return switch (from.id()) {
                 case BOOL8, INT8, INT16, INT32, INT64 -> Optional.empty();
                 case FLOAT32, FLOAT64 -> Optional.of("CAST from " + from + " to " + to + " is not computed by "
@@ -158,6 +173,56 @@ final class DecimalOps {
                 new long[0]);
         return b.appendNode(Op.MAKE_DECIMAL.code(), ProgramEncoding.TYPE_DECIMAL64, result.precision(), result,
                 new Reg[] {exact}, new long[0]);
+    }
+
+    /**
+     * {@code a op b} for ADD, SUBTRACT, MULTIPLY or DIVIDE with Spark's result type {@code result}: the
+     * exact value rounded HALF_UP to the result scale, null beyond the result precision or on division
+     * by zero. Within 18 digits, when {@code result} is the exact type of a sum, difference or product,
+     * the int64 instructions; otherwise the operands are widened to DECIMAL128 (exactly) and one
+     * DECIMAL128 instruction computes and rounds, followed by a narrowing to DECIMAL64 for results of up
+     * to 18 digits.
+     */
+    static Reg arithmetic(ProgramBuilder b, Op op, Reg x, Reg y, DType result) {
+        if (op != Op.ADD && op != Op.SUBTRACT && op != Op.MULTIPLY && op != Op.DIVIDE) {
+            throw new IllegalArgumentException("decimal arithmetic is ADD, SUBTRACT, MULTIPLY or DIVIDE, not " + op);
+        }
+        if (!x.type().isDecimal() || !y.type().isDecimal() || !result.isDecimal()) {
+            throw new IllegalArgumentException("decimal " + op + " takes decimals and gives one, not " + x.type() + ", "
+                    + y.type() + " -> " + result);
+        }
+        if (op != Op.DIVIDE && x.type().id() == TypeId.DECIMAL64 && y.type().id() == TypeId.DECIMAL64) {
+            DType exact = exactType(op, x.type(), y.type());
+            if (exact.equals(result)) {
+                return arithmetic(b, op, x, y);
+            }
+        }
+        Reg wx = widen(b, x);
+        Reg wy = widen(b, y);
+        DType wide = DType.decimal128(Math.max(DType.MAX_DECIMAL64_PRECISION + 1, result.precision()), result.scale());
+        long parameters = ProgramEncoding.decimalArithmetic(x.type().scale(), y.type().scale(), result.scale(),
+                result.precision());
+        Reg r = b.appendNode(op.code(), ProgramEncoding.TYPE_DECIMAL128, 0, wide, new Reg[] {wx, wy},
+                new long[] {parameters});
+        return result.id() == TypeId.DECIMAL64 ? cast(b, r, result) : r;
+    }
+
+    /** A DECIMAL64 value as the DECIMAL128 of the same scale (exact); DECIMAL128 values as they are. */
+    private static Reg widen(ProgramBuilder b, Reg value) {
+        DType t = value.type();
+        if (t.id() == TypeId.DECIMAL128) {
+            return value;
+        }
+        return cast(b, value, DType.decimal128(DType.MAX_DECIMAL64_PRECISION + 1, t.scale()));
+    }
+
+    /** The exact type of a DECIMAL64 sum, difference or product (Spark's, before any bounding). */
+    private static DType exactType(Op op, DType a, DType b) {
+        int scale = op == Op.MULTIPLY ? a.scale() + b.scale() : Math.max(a.scale(), b.scale());
+        int precision = op == Op.MULTIPLY ? a.precision() + b.precision() + 1
+                : Math.max(a.precision() - a.scale(), b.precision() - b.scale()) + scale + 1;
+        return precision <= DType.MAX_DECIMAL64_PRECISION ? DType.decimal64(precision, scale)
+                : DType.decimal128(Math.min(precision, DType.MAX_DECIMAL128_PRECISION), Math.min(scale, 38));
     }
 
     /** {@code value} at {@code target}'s scale; the same register when the scale already matches. */

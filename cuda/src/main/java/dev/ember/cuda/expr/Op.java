@@ -38,7 +38,10 @@ public enum Op {
     SUBTRACT(11, Shape.BINARY_NUMERIC),
     /** Numeric {@code a * b}, wrapping like {@link #ADD}. */
     MULTIPLY(12, Shape.BINARY_NUMERIC),
-    /** FLOAT32/FLOAT64 {@code a / b}; null when {@code b == 0} (also -0.0). Spark's {@code /} (decimals are not supported). */
+    /**
+     * FLOAT32/FLOAT64 {@code a / b}; null when {@code b == 0} (also -0.0). Decimal division is built with
+     * {@link ProgramBuilder#decimalArithmetic}.
+     */
     DIVIDE(13, Shape.FLOATING_BINARY),
     /** INT64 {@code a div b} truncating toward zero; null when b is 0; {@code Long.MIN_VALUE div -1 = Long.MIN_VALUE}. */
     INTEGRAL_DIVIDE(14, Shape.INT64_BINARY),
@@ -52,9 +55,12 @@ public enum Op {
      * the type's width (int for tinyint/smallint, as Spark computes them); null when {@code b == 0}.
      */
     PMOD(16, Shape.BINARY_NUMERIC),
-    /** Numeric {@code -a}; integral types wrap ({@code -MIN = MIN}). */
+    /** Numeric {@code -a}; integral types wrap ({@code -MIN = MIN}); decimals keep their type (exact). */
     NEGATE(17, Shape.UNARY_NUMERIC),
-    /** Numeric {@code abs(a)}; integral types wrap ({@code abs(MIN) = MIN}); {@code abs(-0.0) = 0.0}. */
+    /**
+     * Numeric {@code abs(a)}; integral types wrap ({@code abs(MIN) = MIN}); {@code abs(-0.0) = 0.0};
+     * decimals keep their type (exact).
+     */
     ABS(18, Shape.UNARY_NUMERIC),
     /**
      * {@code a = b} on any type. Floating point uses Spark's order: NaN = NaN is true, -0.0 = 0.0, NaN is
@@ -181,7 +187,7 @@ public enum Op {
                 return sameType(operands, 2, Set.of(INT64), "bigint");
             }
             case UNARY_NUMERIC -> {
-                return sameType(operands, 1, NUMERIC, "numeric");
+                return sameType(operands, 1, t -> NUMERIC.contains(t) || t.isDecimal(), "numeric or decimal");
             }
             case COMPARISON -> {
                 sameType(operands, 2, ANY, "comparable");

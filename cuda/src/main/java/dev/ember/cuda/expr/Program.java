@@ -31,13 +31,24 @@ public final class Program {
     private final DType[] inputTypes;
     private final List<DType> outputTypes;
     private final int instructionCount;
+    private final boolean usesDecimal128;
 
-    Program(long[] code, int registerCount, DType[] inputTypes, List<DType> outputTypes, int instructionCount) {
+    Program(long[] code, int registerCount, DType[] inputTypes, List<DType> outputTypes, int instructionCount,
+            boolean usesDecimal128) {
         this.code = code;
         this.registerCount = registerCount;
         this.inputTypes = inputTypes;
         this.outputTypes = outputTypes;
         this.instructionCount = instructionCount;
+        this.usesDecimal128 = usesDecimal128;
+    }
+
+    /**
+     * Whether an instruction computes with DECIMAL128 values; such programs run on the interpreter
+     * built with the 128-bit decimal arithmetic ({@code ember_eval_program_dec128}).
+     */
+    public boolean usesDecimal128() {
+        return usesDecimal128;
     }
 
     /** A copy of the encoded program ({@link ProgramEncoding}). */
@@ -89,8 +100,15 @@ public final class Program {
             switch (opcode) {
                 case ProgramEncoding.OP_INPUT -> sb.append(dst).append(" = INPUT ").append(type).append(" column ")
                         .append(ProgramEncoding.column(w));
-                case ProgramEncoding.OP_LITERAL -> sb.append(dst).append(" = LITERAL ").append(type).append(" 0x")
-                        .append(Long.toHexString(code[pc++]));
+                case ProgramEncoding.OP_LITERAL -> {
+                    sb.append(dst).append(" = LITERAL ").append(type);
+                    if (ProgramEncoding.type(w) == ProgramEncoding.TYPE_DECIMAL128) {
+                        sb.append(" 0x").append(Long.toHexString(code[pc + 1])).append(String.format("%016x", code[pc]));
+                        pc += 2;
+                    } else {
+                        sb.append(" 0x").append(Long.toHexString(code[pc++]));
+                    }
+                }
                 case ProgramEncoding.OP_NULL -> sb.append(dst).append(" = NULL ").append(type);
                 case ProgramEncoding.OP_OUTPUT -> sb.append("OUTPUT ").append(ProgramEncoding.count(w)).append(' ')
                         .append(type).append(" r").append(ProgramEncoding.a(w));
@@ -109,13 +127,20 @@ public final class Program {
                     } else if (op == Op.CAST) {
                         int to = ProgramEncoding.aux(w);
                         sb.append(" r").append(ProgramEncoding.a(w)).append(" to ").append(ProgramEncoding.typeName(to));
-                        if (ProgramEncoding.type(w) == ProgramEncoding.TYPE_DECIMAL64
-                                || to == ProgramEncoding.TYPE_DECIMAL64) {
+                        if (ProgramEncoding.isDecimalCode(ProgramEncoding.type(w)) || ProgramEncoding.isDecimalCode(to)) {
                             long p = code[pc++];
                             sb.append(" (scale ").append(ProgramEncoding.castFromScale(p)).append(" -> decimal(")
                                     .append(ProgramEncoding.castToPrecision(p)).append(',')
                                     .append(ProgramEncoding.castToScale(p)).append("))");
                         }
+                    } else if (ProgramEncoding.trailingWords(code, pc - 1) == 1
+                            && ProgramEncoding.type(w) == ProgramEncoding.TYPE_DECIMAL128) {
+                        long p = code[pc++];
+                        sb.append(" r").append(ProgramEncoding.a(w)).append(" (scale ")
+                                .append(ProgramEncoding.arithmeticScaleA(p)).append("), r").append(ProgramEncoding.b(w))
+                                .append(" (scale ").append(ProgramEncoding.arithmeticScaleB(p)).append(") -> decimal(")
+                                .append(ProgramEncoding.arithmeticResultPrecision(p)).append(',')
+                                .append(ProgramEncoding.arithmeticResultScale(p)).append(')');
                     } else if (op == Op.MAKE_DECIMAL) {
                         sb.append(" r").append(ProgramEncoding.a(w)).append(" precision ").append(ProgramEncoding.aux(w));
                     } else {

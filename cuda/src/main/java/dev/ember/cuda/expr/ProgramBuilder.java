@@ -114,14 +114,14 @@ public final class ProgramBuilder {
      * A literal from a boxed value as Spark's {@code Literal} holds it: Boolean for BOOL8, Byte / Short
      * / Integer / Long (in range) for the integral types, Float for FLOAT32, Float or Double for
      * FLOAT64, Integer (days) or LocalDate for DATE32, a {@link java.math.BigDecimal} that fits exactly for
-     * DECIMAL64; null gives {@link #nullLiteral}.
+     * the decimals; null gives {@link #nullLiteral}.
      */
     public Reg literal(DType type, Object value) {
         requireNonNull(type, "type is null");
         if (value == null) {
             return nullLiteral(type);
         }
-        return literalWord(type, word(type, value));
+        return append(OP_LITERAL, ProgramEncoding.typeCode(type), 0, type, new Reg[0], words(type, value), 0);
     }
 
     /** A null of {@code type}. */
@@ -308,12 +308,26 @@ public final class ProgramBuilder {
             if (literal == null) {
                 hasNull = true;
             } else {
-                words.add(word(value.type(), literal));
+                for (long w : words(value.type(), literal)) {
+                    words.add(w);
+                }
             }
         }
         long[] trailing = words.stream().mapToLong(Long::longValue).toArray();
         return append(Op.IN.code(), ProgramEncoding.typeCode(value.type()), hasNull ? 1 : 0, DType.BOOL8,
                 new Reg[] {value}, trailing, 0);
+    }
+
+    /**
+     * Decimal {@code a op b} for ADD, SUBTRACT, MULTIPLY or DIVIDE of decimals of any precision, with
+     * the result type Spark gives it ({@code result}, a decimal of 1..38 digits): the exact result
+     * rounded HALF_UP to the result's scale, null when it has more digits than the result's precision
+     * (and, for DIVIDE, when b is 0). Decimals of up to 18 digits whose exact sum, difference or
+     * product fits 18 digits compute in int64 registers; every other case in 128-bit registers.
+     */
+    public Reg decimalArithmetic(Op op, Reg a, Reg b, DType result) {
+        return DecimalOps.arithmetic(this, op, check(a, op + " operand 0"), check(b, op + " operand 1"),
+                requireNonNull(result, "result is null"));
     }
 
     /** Why programs cannot cast {@code from} to {@code to}, where either is a decimal, or empty. */
@@ -432,6 +446,7 @@ public final class ProgramBuilder {
         int[] physical = new int[nextId];
         TreeSet<Integer> free = new TreeSet<>();
         int registers = 0;
+        boolean usesDecimal128 = false;
         List<Long> code = new ArrayList<>();
         DType[] inputTypes = new DType[0];
         for (int i = 0; i < nodes.size(); i++) {
@@ -447,11 +462,21 @@ public final class ProgramBuilder {
             for (Reg arg : node.args()) {
                 if (lastUse[arg.id()] == i) {
                     free.add(physical[arg.id()]);
+                    if (ProgramEncoding.registersOf(arg.type()) == 2) {
+                        free.add(physical[arg.id()] + 1);
+                    }
                 }
             }
+            usesDecimal128 |= node.type() == ProgramEncoding.TYPE_DECIMAL128
+                    || (node.opcode() == Op.CAST.code() && node.aux() == ProgramEncoding.TYPE_DECIMAL128);
             int dst = 0;
             if (node.dst() != null) {
-                dst = free.isEmpty() ? registers++ : free.pollFirst();
+                if (ProgramEncoding.registersOf(node.dst().type()) == 2) {
+                    dst = freePair(free, registers);
+                    registers = Math.max(registers, dst + 2);
+                } else {
+                    dst = free.isEmpty() ? registers++ : free.pollFirst();
+                }
                 if (registers > ProgramEncoding.MAX_REGISTERS) {
                     throw new IllegalStateException("the program needs more than " + ProgramEncoding.MAX_REGISTERS
                             + " registers (values alive at once) at instruction " + code.size()
@@ -470,7 +495,9 @@ public final class ProgramBuilder {
                 }
                 case OP_LITERAL -> {
                     code.add(header);
-                    code.add(node.trailing()[0]);
+                    for (long w : node.trailing()) {
+                        code.add(w);
+                    }
                 }
                 case OP_OUTPUT -> code.add(ProgramEncoding.withOperands(header, args[0], 0, 0)
                         | ((long) node.index()) << 40);
@@ -489,7 +516,7 @@ public final class ProgramBuilder {
                     } else {
                         code.add(ProgramEncoding.withOperands(header, args.length > 0 ? args[0] : 0,
                                 args.length > 1 ? args[1] : 0, args.length > 2 ? args[2] : 0));
-                        // A decimal CAST's parameter word.
+                        // The parameter word of a decimal CAST or DECIMAL128 arithmetic.
                         for (long w : node.trailing()) {
                             code.add(w);
                         }
@@ -502,7 +529,22 @@ public final class ProgramBuilder {
                     + ProgramEncoding.MAX_WORDS + ": shorten its IN lists or split it into several programs");
         }
         return new Program(code.stream().mapToLong(Long::longValue).toArray(), registers, inputTypes,
-                List.copyOf(outputs), kept);
+                List.copyOf(outputs), kept, usesDecimal128);
+    }
+
+    /**
+     * The lowest register r with r and r + 1 free (taken out of {@code free}), counting registers at and
+     * above {@code registers} as free.
+     */
+    private static int freePair(TreeSet<Integer> free, int registers) {
+        for (int r : free) {
+            if (free.contains(r + 1) || r + 1 == registers) {
+                free.remove(r);
+                free.remove(r + 1);
+                return r;
+            }
+        }
+        return registers;
     }
 
     private Reg literalWord(DType type, long word) {
@@ -529,6 +571,14 @@ public final class ProgramBuilder {
             throw new IllegalArgumentException(what + " " + reg + " comes from another ProgramBuilder");
         }
         return reg;
+    }
+
+    /** The register words of a boxed literal of {@code type}: two for DECIMAL128 (low first), else one. */
+    private static long[] words(DType type, Object value) {
+        if (ProgramEncoding.typeCode(type) == ProgramEncoding.TYPE_DECIMAL128) {
+            return DecimalOps.literalWords(type, value);
+        }
+        return new long[] {word(type, value)};
     }
 
     /** The register word of a boxed literal of {@code type}. */

@@ -21,11 +21,14 @@ import java.util.List;
  *  bits 48..55  operand register c  | OUTPUT: bits 40..55 output index
  * </pre>
  *
- * Trailing words: LITERAL has one (the value), COALESCE one per operand register, IN one per non-null
- * literal, CAST one when its source or target is DECIMAL64 (the {@link #decimalCast} parameters).
- * Register values are int64 words: BOOL8 as 0/1, integral types and DATE32 sign-extended, FLOAT32 as
- * its bit pattern zero-extended, FLOAT64 as its bit pattern, DECIMAL64 as its unscaled value. A null
- * register holds 0.
+ * Trailing words: LITERAL has one (the value; two for DECIMAL128, low word first), COALESCE one per
+ * operand register, IN one per non-null literal (two for DECIMAL128), CAST one when its source or
+ * target is a decimal (the {@link #decimalCast} parameters), ADD, SUBTRACT, MULTIPLY and DIVIDE of
+ * DECIMAL128 one (the {@link #decimalArithmetic} parameters). Register values are int64 words: BOOL8 as
+ * 0/1, integral types and DATE32 sign-extended, FLOAT32 as its bit pattern zero-extended, FLOAT64 as
+ * its bit pattern, DECIMAL64 as its unscaled value. A DECIMAL128 value (precision 19..38, its unscaled
+ * two's-complement int128) takes two consecutive registers: the low word in r, whose null flag is the
+ * value's, the high word in r + 1; its instructions name r. A null register holds 0.
  *
  * <p>The type code says how a value is stored and compared; DECIMAL64 is one code for every precision
  * and scale, because only the operations that change a decimal's precision or scale need them, and
@@ -52,6 +55,8 @@ public final class ProgramEncoding {
     public static final int TYPE_DATE32 = 7;
     /** A decimal of precision 1..18 as its unscaled int64, whatever its precision and scale. */
     public static final int TYPE_DECIMAL64 = 8;
+    /** A decimal of precision 19..38 as its unscaled int128, in two registers. */
+    public static final int TYPE_DECIMAL128 = 9;
 
     /**
      * The value types a program computes with besides DECIMAL64, indexed by type code; every
@@ -71,9 +76,14 @@ public final class ProgramEncoding {
 
     private ProgramEncoding() {}
 
-    /** Whether programs compute with {@code type}: one of {@link #TYPES} or any DECIMAL64. */
+    /** Whether programs compute with {@code type}: one of {@link #TYPES} or any decimal. */
     public static boolean isProgramType(DType type) {
-        return type.id() == DType.TypeId.DECIMAL64 || TYPES.contains(type);
+        return type.isDecimal() || TYPES.contains(type);
+    }
+
+    /** Registers a value of {@code type} takes: 2 for DECIMAL128, else 1. */
+    public static int registersOf(DType type) {
+        return type.id() == DType.TypeId.DECIMAL128 ? 2 : 1;
     }
 
     /** The type code of {@code type}, or an exception naming the supported types. */
@@ -81,26 +91,34 @@ public final class ProgramEncoding {
         if (type.id() == DType.TypeId.DECIMAL64) {
             return TYPE_DECIMAL64;
         }
+        if (type.id() == DType.TypeId.DECIMAL128) {
+            return TYPE_DECIMAL128;
+        }
         int code = TYPES.indexOf(type);
         if (code < 0) {
             throw new IllegalArgumentException("expression programs compute with " + TYPES
-                    + " and decimals of up to 18 digits, not " + type);
+                    + " and decimals, not " + type);
         }
         return code;
     }
 
-    /** The type of a type code other than {@link #TYPE_DECIMAL64} (which needs a precision and scale). */
+    /** The type of a type code other than the decimals' (which need a precision and scale). */
     public static DType type(int code) {
         if (code < 0 || code >= TYPES.size()) {
             throw new IllegalArgumentException("unknown type code " + code
-                    + (code == TYPE_DECIMAL64 ? " (DECIMAL64 has no single type)" : ""));
+                    + (isDecimalCode(code) ? " (a decimal type code has no single type)" : ""));
         }
         return TYPES.get(code);
     }
 
-    /** A type code's name for listings: the type's SQL name, {@code decimal64} for DECIMAL64. */
+    /** Whether {@code code} is {@link #TYPE_DECIMAL64} or {@link #TYPE_DECIMAL128}. */
+    public static boolean isDecimalCode(int code) {
+        return code == TYPE_DECIMAL64 || code == TYPE_DECIMAL128;
+    }
+
+    /** A type code's name for listings: the type's SQL name, {@code decimal64} or {@code decimal128}. */
     public static String typeName(int code) {
-        return code == TYPE_DECIMAL64 ? "decimal64" : type(code).toString();
+        return code == TYPE_DECIMAL64 ? "decimal64" : code == TYPE_DECIMAL128 ? "decimal128" : type(code).toString();
     }
 
     /**
@@ -122,6 +140,53 @@ public final class ProgramEncoding {
 
     public static int castToPrecision(long parameters) {
         return (int) (parameters >>> 16 & 0xff);
+    }
+
+    /**
+     * The parameter word of ADD, SUBTRACT, MULTIPLY or DIVIDE of DECIMAL128 operands: bits 0..7 the
+     * scale of a, 8..15 the scale of b, 16..23 the result scale, 24..31 the result precision (the
+     * exact result is rounded HALF_UP to the result scale, null with more digits than the precision).
+     */
+    public static long decimalArithmetic(int scaleA, int scaleB, int resultScale, int resultPrecision) {
+        return (scaleA & 0xffL) | (scaleB & 0xffL) << 8 | (resultScale & 0xffL) << 16
+                | (resultPrecision & 0xffL) << 24;
+    }
+
+    public static int arithmeticScaleA(long parameters) {
+        return (int) (parameters & 0xff);
+    }
+
+    public static int arithmeticScaleB(long parameters) {
+        return (int) (parameters >>> 8 & 0xff);
+    }
+
+    public static int arithmeticResultScale(long parameters) {
+        return (int) (parameters >>> 16 & 0xff);
+    }
+
+    public static int arithmeticResultPrecision(long parameters) {
+        return (int) (parameters >>> 24 & 0xff);
+    }
+
+    /** Trailing words of an instruction after its header word, given the words after it. */
+    public static int trailingWords(long[] code, int pc) {
+        long w = code[pc];
+        int op = opcode(w);
+        int t = type(w);
+        if (op == OP_LITERAL) {
+            return t == TYPE_DECIMAL128 ? 2 : 1;
+        }
+        if (op == Op.COALESCE.code() || op == Op.IN.code()) {
+            return count(w);
+        }
+        if (op == Op.CAST.code()) {
+            return isDecimalCode(t) || isDecimalCode(aux(w)) ? 1 : 0;
+        }
+        if (t == TYPE_DECIMAL128 && (op == Op.ADD.code() || op == Op.SUBTRACT.code() || op == Op.MULTIPLY.code()
+                || op == Op.DIVIDE.code())) {
+            return 1;
+        }
+        return 0;
     }
 
     public static long header(int opcode, int type, int aux, int dst) {
@@ -176,6 +241,6 @@ public final class ProgramEncoding {
 
     /** Bytes per value of a type code in a column. */
     public static int width(int typeCode) {
-        return typeCode == TYPE_DECIMAL64 ? 8 : type(typeCode).sizeInBytes();
+        return typeCode == TYPE_DECIMAL64 ? 8 : typeCode == TYPE_DECIMAL128 ? 16 : type(typeCode).sizeInBytes();
     }
 }

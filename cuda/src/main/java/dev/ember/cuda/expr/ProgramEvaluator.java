@@ -114,7 +114,8 @@ public final class ProgramEvaluator {
             KernelArgs kernelArgs = KernelArgs.create().ptr(args.address(programOffset * 8L)).i32(program.words())
                     .ptr(args.address()).i32(numInputs).i64(rows);
             // args is freed in stream order, after the kernel.
-            device.kernel(ExprKernels.EVAL_PROGRAM).launch(
+            String kernel = program.usesDecimal128() ? ExprKernels.EVAL_PROGRAM_DEC128 : ExprKernels.EVAL_PROGRAM;
+            device.kernel(kernel).launch(
                     ExprKernels.launch(rows, program.registerCount(), device.multiProcessorCount()), kernelArgs, stream);
         }
     }

@@ -8,12 +8,16 @@ import java.util.List;
 
 /**
  * {@code expr.cu}: {@code ember_eval_program(program, words, columns, num_inputs, n)}
- * interprets an expression program ({@code dev.ember.cuda.expr.Program}) once per row. {@code
+ * interprets an expression program ({@code dev.ember.cuda.expr.Program}) once per row; {@code
+ * ember_eval_program_dec128}, the same interpreter with the DECIMAL128 instructions compiled in, runs
+ * the programs that compute with decimals of more than 18 digits (their 128-bit arithmetic needs
+ * registers the plain interpreter keeps free for occupancy). {@code
  * columns} holds (data, validity) address pairs: the inputs by column index, then the outputs. The
  * register file lives in dynamic shared memory: {@link #launch} sizes the blocks so it fits.
  */
 public final class ExprKernels {
     public static final String EVAL_PROGRAM = "ember_eval_program";
+    public static final String EVAL_PROGRAM_DEC128 = "ember_eval_program_dec128";
 
     /** Dynamic shared memory a launch may use without opting in to more: the portable 48 KiB. */
     public static final int SHARED_MEMORY_BUDGET = 48 * 1024;
@@ -21,7 +25,8 @@ public final class ExprKernels {
     public static final int MAX_BLOCK = 256;
 
     public static final KernelFamily FAMILY =
-            KernelFamily.of("expr", List.of(KernelSpec.of("expr", EVAL_PROGRAM, PTR, I32, PTR, I32, I64)));
+            KernelFamily.of("expr", List.of(KernelSpec.of("expr", EVAL_PROGRAM, PTR, I32, PTR, I32, I64),
+                    KernelSpec.of("expr", EVAL_PROGRAM_DEC128, PTR, I32, PTR, I32, I64)));
 
     private ExprKernels() {}
 
