@@ -35,8 +35,8 @@ import org.apache.spark.sql.catalyst.optimizer.NormalizeNaNAndZero;
  */
 public final class ExprPrograms {
     /** The translation context: the input columns, the builder and the pre-stage. */
-    private record Context(List<Attribute> input, ProgramBuilder programBuilder, PreStage preStage)
-            implements ExprTranslationContext {
+    private record Context(List<Attribute> input, ProgramBuilder programBuilder, PreStage preStage,
+            boolean checkOnly) implements ExprTranslationContext {
         @Override
         public <B> B builder(Class<B> builderType) {
             if (!builderType.isInstance(programBuilder)) {
@@ -112,10 +112,14 @@ public final class ExprPrograms {
      *     the engine's limits (the message says which)
      */
     public static Compiled compile(List<Expression> expressions, List<Attribute> input) {
+        return compile(expressions, input, false);
+    }
+
+    private static Compiled compile(List<Expression> expressions, List<Attribute> input, boolean checkOnly) {
         requireNonNull(expressions, "expressions is null");
         ProgramBuilder builder = new ProgramBuilder();
         List<Attribute> columns = List.copyOf(requireNonNull(input, "input is null"));
-        Context context = new Context(columns, builder, new PreStage(columns.size()));
+        Context context = new Context(columns, builder, new PreStage(columns.size()), checkOnly);
         int[] programOutput = new int[expressions.size()];
         int[] columnOutput = new int[expressions.size()];
         int outputs = 0;
@@ -156,7 +160,7 @@ public final class ExprPrograms {
             }
         }
         try {
-            compile(expressions, input);
+            compile(expressions, input, true);
             return Optional.empty();
         } catch (IllegalStateException | IllegalArgumentException e) {
             return Optional.of("the expressions do not compile into one GPU program: " + e.getMessage());

@@ -28,40 +28,39 @@ import org.apache.spark.sql.catalyst.expressions.UnaryPositive;
 
 /**
  * Arithmetic with ANSI off: integral results wrap at their type's width, division by zero gives null.
- * Decimal +, - and * with results of up to 18 digits compute exactly with Spark's result types ({@link
- * DecimalRules}), and so do products with up to 37 digits ({@link WideDecimals}); other wider decimals, decimal division, remainder and negation, and interval arithmetic stay
- * on the CPU (their types are not in the signatures); ANSI and TRY evaluation modes stay on the CPU
- * because they raise errors the GPU cannot raise.
+ * Decimal +, -, * and / of decimals of up to 38 digits give Spark's result type (which {@code
+ * spark.sql.decimalOperations.allowPrecisionLoss} decides) and Spark's value: the exact result rounded
+ * HALF_UP to that type's scale, null when it has more digits than its precision ({@link
+ * DecimalRules}); negation and abs keep the decimal's type. Decimal remainder and pmod, and interval
+ * arithmetic stay on the CPU (their types are not in the signatures); ANSI and TRY evaluation modes
+ * stay on the CPU because they raise errors the GPU cannot raise.
  */
 public final class ArithmeticRules {
-    private static final TypeSig DOUBLE = TypeSig.of(Kind.DOUBLE);
-    private static final TypeSig NUMERIC_AND_DECIMAL64 = TypeSig.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG,
-            Kind.FLOAT, Kind.DOUBLE, Kind.DECIMAL64);
-    /** Products of two decimals of up to 18 digits may have up to 37 ({@link WideDecimals}). */
+    private static final TypeSig DOUBLE_AND_DECIMAL = TypeSig.of(Kind.DOUBLE, Kind.DECIMAL);
     private static final TypeSig NUMERIC_AND_DECIMAL = TypeSig.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG,
-            Kind.FLOAT, Kind.DOUBLE, Kind.DECIMAL64, Kind.DECIMAL);
+            Kind.FLOAT, Kind.DOUBLE, Kind.DECIMAL);
 
     private ArithmeticRules() {}
 
     public static List<ExprRule<?>> rules() {
         return List.of(
-                rule(Add.class, "a + b (integral types wrap; decimals of up to 18 result digits exactly, null on "
-                        + "overflow)", NUMERIC_AND_DECIMAL64, NUMERIC_AND_DECIMAL64,
-                        e -> legacyOnly(e, e.evalMode()).or(() -> DecimalRules.checkArithmetic(e, Op.ADD)),
+                rule(Add.class, "a + b (integral types wrap; decimals of up to 38 digits exactly, rounded HALF_UP "
+                        + "to Spark's result type, null on overflow)", NUMERIC_AND_DECIMAL, NUMERIC_AND_DECIMAL,
+                        e -> legacyOnly(e, e.evalMode()).or(() -> DecimalRules.checkArithmetic(e)),
                         DecimalRules.arithmetic(Op.ADD)),
-                rule(Subtract.class, "a - b (integral types wrap; decimals as for +)", NUMERIC_AND_DECIMAL64,
-                        NUMERIC_AND_DECIMAL64,
-                        e -> legacyOnly(e, e.evalMode()).or(() -> DecimalRules.checkArithmetic(e, Op.SUBTRACT)),
+                rule(Subtract.class, "a - b (integral types wrap; decimals as for +)", NUMERIC_AND_DECIMAL,
+                        NUMERIC_AND_DECIMAL,
+                        e -> legacyOnly(e, e.evalMode()).or(() -> DecimalRules.checkArithmetic(e)),
                         DecimalRules.arithmetic(Op.SUBTRACT)),
-                rule(Multiply.class, "a * b (integral types wrap; decimals as for +, and the exact product of "
-                        + "two decimals of up to 18 digits with a wider result, decimal(p1+p2+1,s1+s2), as a column: "
-                        + "an output of a projection or an aggregate's input)", NUMERIC_AND_DECIMAL,
-                        NUMERIC_AND_DECIMAL64,
-                        e -> legacyOnly(e, e.evalMode()).or(() -> DecimalRules.checkArithmetic(e, Op.MULTIPLY)),
+                rule(Multiply.class, "a * b (integral types wrap; decimals as for +)", NUMERIC_AND_DECIMAL,
+                        NUMERIC_AND_DECIMAL,
+                        e -> legacyOnly(e, e.evalMode()).or(() -> DecimalRules.checkArithmetic(e)),
                         DecimalRules.arithmetic(Op.MULTIPLY)),
-                // Spark's analyzer casts the operands of / to double (or decimal, which stays on the CPU).
-                rule(Divide.class, "a / b on doubles; null when b is 0", DOUBLE, DOUBLE,
-                        e -> legacyOnly(e, e.evalMode()), binary(ProgramBuilder::divide)),
+                // Spark's analyzer casts the operands of / to double or to decimals.
+                rule(Divide.class, "a / b on doubles and decimals; null when b is 0 (decimals as for +)",
+                        DOUBLE_AND_DECIMAL, DOUBLE_AND_DECIMAL,
+                        e -> legacyOnly(e, e.evalMode()).or(() -> DecimalRules.checkArithmetic(e)),
+                        DecimalRules.arithmetic(Op.DIVIDE)),
                 // ... and those of div to bigint.
                 rule(IntegralDivide.class, "a div b on bigints, truncating; null when b is 0", LONG_ONLY, LONG_ONLY,
                         e -> legacyOnly(e, e.evalMode()), binary(ProgramBuilder::integralDivide)),
@@ -69,10 +68,13 @@ public final class ArithmeticRules {
                         e -> legacyOnly(e, e.evalMode()), binary(ProgramBuilder::remainder)),
                 rule(Pmod.class, "pmod(a, b), the non-negative remainder; null when b is 0", NUMERIC, NUMERIC,
                         e -> legacyOnly(e, e.evalMode()), binary(ProgramBuilder::pmod)),
-                rule(UnaryMinus.class, "-a (integral types wrap)", NUMERIC, NUMERIC,
-                        e -> noFailOnError(e, e.failOnError()), (e, c, ctx) -> builder(ctx).negate(reg(c.get(0)))),
-                rule(UnaryPositive.class, "+a, the value itself", NUMERIC, NUMERIC, null, (e, c, ctx) -> c.get(0)),
-                rule(Abs.class, "abs(a) (integral types wrap: abs of the minimum is the minimum)", NUMERIC, NUMERIC,
-                        e -> noFailOnError(e, e.failOnError()), (e, c, ctx) -> builder(ctx).abs(reg(c.get(0)))));
+                rule(UnaryMinus.class, "-a (integral types wrap; decimals exactly)", NUMERIC_AND_DECIMAL,
+                        NUMERIC_AND_DECIMAL, e -> noFailOnError(e, e.failOnError()),
+                        (e, c, ctx) -> builder(ctx).negate(reg(c.get(0)))),
+                rule(UnaryPositive.class, "+a, the value itself", NUMERIC_AND_DECIMAL, NUMERIC_AND_DECIMAL, null,
+                        (e, c, ctx) -> c.get(0)),
+                rule(Abs.class, "abs(a) (integral types wrap: abs of the minimum is the minimum; decimals exactly)",
+                        NUMERIC_AND_DECIMAL, NUMERIC_AND_DECIMAL, e -> noFailOnError(e, e.failOnError()),
+                        (e, c, ctx) -> builder(ctx).abs(reg(c.get(0)))));
     }
 }

@@ -21,12 +21,10 @@ import org.apache.spark.sql.catalyst.expressions.UnscaledValue;
 import org.apache.spark.sql.types.DecimalType;
 
 /**
- * Decimals of up to 18 digits in programs (an unscaled int64 each): Spark's {@code UnscaledValue} and
- * {@code MakeDecimal}, which its optimizer's DecimalAggregates rule puts around sums and averages of
- * small decimals (so those aggregates compute on bigints), and the decimal cases of +, - and * that
- * {@link ArithmeticRules} translate. Wider decimals stay on the CPU (their type is not in the signatures),
- * except products of two decimals of up to 18 digits, computed exactly into DECIMAL128 columns
- * ({@link WideDecimals}).
+ * Decimals in programs (an unscaled int64 up to 18 digits, an int128 in a register pair up to 38):
+ * Spark's {@code UnscaledValue} and {@code MakeDecimal}, which its optimizer's DecimalAggregates rule
+ * puts around sums and averages of small decimals (so those aggregates compute on bigints), and the
+ * decimal cases of +, -, * and / that {@link ArithmeticRules} translate.
  */
 public final class DecimalRules {
     private DecimalRules() {}
@@ -45,48 +43,33 @@ public final class DecimalRules {
                 + "raises an error on overflow; it stays on the CPU");
     }
 
-    /** Why decimal {@code e} (an ADD, SUBTRACT or MULTIPLY of two children) cannot be computed, or empty. */
-    static Optional<String> checkArithmetic(Expression e, Op op) {
-        if (!(e.dataType() instanceof DecimalType)) {
-            return Optional.empty();
+    /**
+     * Why decimal arithmetic {@code e} (ADD, SUBTRACT, MULTIPLY or DIVIDE of two children) cannot be
+     * computed, or empty. Programs compute any decimal result type from any decimal operands (the exact
+     * value rounded to the type Spark gives the expression, whichever {@code
+     * spark.sql.decimalOperations.allowPrecisionLoss} says), so only mixed operands are refused, which
+     * Spark's analyzer never produces.
+     */
+    static Optional<String> checkArithmetic(Expression e) {
+        boolean decimalResult = e.dataType() instanceof DecimalType;
+        boolean decimalOperands = e.children().apply(0).dataType() instanceof DecimalType
+                && e.children().apply(1).dataType() instanceof DecimalType;
+        if (decimalResult != decimalOperands) {
+            return Optional.of(name(e) + " of " + e.children().apply(0).dataType().simpleString() + " and "
+                    + e.children().apply(1).dataType().simpleString() + " giving " + e.dataType().simpleString()
+                    + " mixes decimals with other types; it stays on the CPU");
         }
-        Expression left = e.children().apply(0);
-        Expression right = e.children().apply(1);
-        if (op == Op.MULTIPLY && WideDecimals.isWide(e.dataType())) {
-            return WideDecimals.checkMultiply(e);
-        }
-        if (WideDecimals.isWide(e.dataType())) {
-            return Optional.of(name(e) + " of decimals is " + e.dataType().simpleString() + ": decimals of more than "
-                    + "18 digits are computed only as the exact product of two decimals of up to 18 digits; it stays "
-                    + "on the CPU");
-        }
-        try {
-            DType result = ProgramBuilder.decimalResultType(op, dtype(left.dataType()), dtype(right.dataType()));
-            if (!result.equals(dtype(e.dataType()))) {
-                return Optional.of(name(e) + " of decimals is " + e.dataType().simpleString() + " here, not " + result
-                        + " as the GPU computes it; it stays on the CPU");
-            }
-            return Optional.empty();
-        } catch (IllegalArgumentException ex) {
-            return Optional.of(name(e) + ": " + ex.getMessage() + "; it stays on the CPU");
-        }
+        return Optional.empty();
     }
 
-    /** The translation of +, - or * of numbers or of decimals. */
+    /** The translation of +, -, * or / of numbers or of decimals. */
     static <E extends Expression> ExprTranslator<E> arithmetic(Op op) {
         return (e, c, ctx) -> {
             ProgramBuilder b = builder(ctx);
             if (!(e.dataType() instanceof DecimalType)) {
                 return b.op(op, reg(c.get(0)), reg(c.get(1)));
             }
-            if (op == Op.MULTIPLY && WideDecimals.isWide(e.dataType())) {
-                return WideDecimals.multiply(e, c, ctx);
-            }
-            return switch (op) {
-                case ADD -> b.decimalAdd(reg(c.get(0)), reg(c.get(1)));
-                case SUBTRACT -> b.decimalSubtract(reg(c.get(0)), reg(c.get(1)));
-                default -> b.decimalMultiply(reg(c.get(0)), reg(c.get(1)));
-            };
+            return b.decimalArithmetic(op, reg(c.get(0)), reg(c.get(1)), dtype(e.dataType()));
         };
     }
 }

@@ -22,12 +22,15 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /** What the expression rule families share: the engine's types, operand checks and handle conversions. */
 final class ExprSupport {
-    /** The types the expression engine computes with ({@code dev.ember.cuda.expr.ProgramEncoding#TYPES}). */
+    /**
+     * The types the expression engine computes with ({@code dev.ember.cuda.expr.ProgramEncoding#TYPES} and
+     * decimals of up to 38 digits).
+     */
     static final TypeSig ENGINE = TypeSig.of(Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.FLOAT,
-            Kind.DOUBLE, Kind.DATE, Kind.DECIMAL64);
+            Kind.DOUBLE, Kind.DATE, Kind.DECIMAL);
     /** The engine's types and strings: operands of comparisons, which compare strings in a {@link PreStage}. */
     static final TypeSig ENGINE_AND_STRING = TypeSig.of(Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG,
-            Kind.FLOAT, Kind.DOUBLE, Kind.DATE, Kind.DECIMAL64, Kind.STRING);
+            Kind.FLOAT, Kind.DOUBLE, Kind.DATE, Kind.DECIMAL, Kind.STRING);
     static final TypeSig DECIMAL64 = TypeSig.of(Kind.DECIMAL64);
     static final TypeSig NUMERIC = TypeSig.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.FLOAT, Kind.DOUBLE);
     static final TypeSig BOOLEAN = TypeSig.of(Kind.BOOLEAN);

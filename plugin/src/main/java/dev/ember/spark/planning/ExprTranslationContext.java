@@ -25,4 +25,13 @@ public interface ExprTranslationContext {
         throw new IllegalStateException("this translation has no pre-stage for column operations (string "
                 + "expressions); translate through dev.ember.spark.exec.ExprPrograms");
     }
+
+    /**
+     * Whether this translation only checks that the expressions compile (at planning, before the
+     * query's subqueries have run): a scalar subquery then stands for a constant of its type whose
+     * value is not known yet.
+     */
+    default boolean checkOnly() {
+        return false;
+    }
 }
