@@ -193,7 +193,7 @@ final class DecimalOps {
         }
         if (op != Op.DIVIDE && x.type().id() == TypeId.DECIMAL64 && y.type().id() == TypeId.DECIMAL64) {
             DType exact = exactType(op, x.type(), y.type());
-            if (exact.equals(result)) {
+            if (exact.id() == TypeId.DECIMAL64 && exact.equals(result)) {
                 return arithmetic(b, op, x, y);
             }
         }
@@ -216,13 +216,16 @@ final class DecimalOps {
         return cast(b, value, DType.decimal128(DType.MAX_DECIMAL64_PRECISION + 1, t.scale()));
     }
 
-    /** The exact type of a DECIMAL64 sum, difference or product (Spark's, before any bounding). */
+    /**
+     * The exact type of a DECIMAL64 sum, difference or product (Spark's, before any bounding) when it has
+     * at most 18 digits, else a DECIMAL128 type standing for "wider".
+     */
     private static DType exactType(Op op, DType a, DType b) {
         int scale = op == Op.MULTIPLY ? a.scale() + b.scale() : Math.max(a.scale(), b.scale());
         int precision = op == Op.MULTIPLY ? a.precision() + b.precision() + 1
                 : Math.max(a.precision() - a.scale(), b.precision() - b.scale()) + scale + 1;
         return precision <= DType.MAX_DECIMAL64_PRECISION ? DType.decimal64(precision, scale)
-                : DType.decimal128(Math.min(precision, DType.MAX_DECIMAL128_PRECISION), Math.min(scale, 38));
+                : DType.decimal128(DType.MAX_DECIMAL128_PRECISION, 0);
     }
 
     /** {@code value} at {@code target}'s scale; the same register when the scale already matches. */

@@ -31,12 +31,12 @@ import org.apache.spark.sql.types.StringType;
  * smallint, int, bigint and date, and from strings to float and double, a {@link PreStage} step of
  * {@link StringCasts} (invalid input gives null; string to float/double parses the rows the GPU cannot
  * prove on the host with Java's parser); a computed operand of a cast to string is evaluated by a
- * program of its own in the pre-stage. Decimals of up to 18 digits cast to and from boolean and the
- * integral types, to other such decimals (HALF_UP, null on overflow) and to float and double where the
- * division by 10^scale is exact enough to round as Spark's BigDecimal does ({@code
- * ProgramBuilder#decimalCastProblem} says which). Everything else (float and double to strings or to
- * decimals, booleans to or from strings, timestamps, wider decimals, dates to or from numbers) stays on
- * the CPU with the reason.
+ * program of its own in the pre-stage. Decimals of up to 38 digits cast to and from boolean and the
+ * integral types and to other decimals (HALF_UP, null on overflow); decimals of up to 18 digits also
+ * to float and double where the division by 10^scale is exact enough to round as Spark's BigDecimal
+ * does ({@code ProgramBuilder#decimalCastProblem} says which). Everything else (float and double to
+ * strings or to decimals, wider decimals to float and double, booleans to or from strings, timestamps,
+ * dates to or from numbers) stays on the CPU with the reason.
  */
 public final class CastRules {
     private static final TypeSig CASTABLE = TypeSig.of(Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG,
@@ -52,8 +52,9 @@ public final class CastRules {
     private CastRules() {}
 
     public static List<ExprRule<?>> rules() {
-        return List.of(rule(Cast.class, "CAST among boolean and the numeric types (decimals of up to 18 digits: "
-                + "from and to boolean, integral types and such decimals, to float/double where exact enough), and between "
+        return List.of(rule(Cast.class, "CAST among boolean and the numeric types (decimals: from and to boolean, "
+                + "integral types and other decimals, HALF_UP and null on overflow; to float/double up to 18 digits "
+                + "where exact enough), and between "
                 + "strings and tinyint, smallint, int, bigint and date, and from strings to float and double "
                 + "(ANSI off)", ENGINE_AND_STRING,
                 ENGINE_AND_STRING, CastRules::check, CastRules::translate));

@@ -31,7 +31,7 @@ public final class TypeSig {
     public enum Kind {
         BOOLEAN("boolean"), BYTE("tinyint"), SHORT("smallint"), INT("int"), LONG("bigint"), FLOAT("float"),
         DOUBLE("double"), DATE("date"), TIMESTAMP("timestamp"), DECIMAL("decimal(<=38)"),
-        /** Decimals of up to 18 digits (an unscaled int64 on the device): what expression programs compute with. */
+        /** Decimals of up to 18 digits (an unscaled int64 on the device), for operations limited to them. */
         DECIMAL64("decimal(<=18)"), STRING("string");
 
         private final String sqlName;
