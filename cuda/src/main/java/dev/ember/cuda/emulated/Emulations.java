@@ -28,7 +28,8 @@ public final class Emulations {
             HashAggDecEmulation::emulations,
             HashJoinEmulation::emulations,
             Decimal128Emulation::emulations,
-            PartitionEmulation::emulations);
+            PartitionEmulation::emulations,
+            SortEmulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();
 

@@ -32,7 +32,8 @@ public final class KernelCatalog {
             HashAggDecKernels.FAMILY,
             HashJoinKernels.FAMILY,
             Decimal128Kernels.FAMILY,
-            PartitionKernels.FAMILY);
+            PartitionKernels.FAMILY,
+            SortKernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();
 

@@ -161,6 +161,55 @@ public final class PartitionSplit {
     }
 
     /**
+     * Writes only the stable gather map of a split, with no host copy and no wait: the building block of
+     * a pass of {@link RadixSort}. {@code order} lists the rows partition by partition, each partition's
+     * rows in increasing order. The ids are not checked: rows with ids outside {@code [0, numPartitions)}
+     * come after the last partition's rows (still a permutation).
+     *
+     * @param orderAddress {@code n} int32 on the device, overwritten
+     * @param pidsAddress {@code n} int32 partition ids on the device
+     * @param n rows, {@code 0 .. Integer.MAX_VALUE}; 0 launches nothing
+     * @param numPartitions {@code 1 .. MAX_PARTITIONS}
+     */
+    public static void stableOrder(Device device, long orderAddress, long pidsAddress, long n, int numPartitions,
+            Stream stream) {
+        requireNonNull(device, "device is null");
+        requireNonNull(stream, "stream is null");
+        if (n < 0 || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a split takes 0.." + Integer.MAX_VALUE + " rows (int32 row indices), not "
+                    + n);
+        }
+        if (numPartitions < 1 || numPartitions > MAX_PARTITIONS) {
+            throw new IllegalArgumentException("a split takes 1.." + MAX_PARTITIONS + " partitions, not "
+                    + numPartitions);
+        }
+        if (n == 0) {
+            return;
+        }
+        if (orderAddress == 0 || pidsAddress == 0) {
+            throw new IllegalArgumentException("the order or the partition ids of " + n + " rows are at address 0");
+        }
+        long tileRows = PartitionKernels.tileRows(n, numPartitions);
+        long numTiles = PartitionKernels.tileCount(n, tileRows);
+        long entries = (numPartitions + 1L) * numTiles;
+        LaunchConfig tiles = tileLaunch(device, numTiles);
+        try (DeviceBuffer positions = device.allocate(entries * 4, stream)) {
+            device.memset(positions.address(), (byte) 0, entries * 4, stream);
+            device.kernel(PartitionKernels.COUNT).launch(tiles, KernelArgs.create().ptr(positions.address())
+                    .ptr(pidsAddress).i32(numPartitions).i64(tileRows).i64(numTiles).i64(n), stream);
+            PrefixSum.exclusiveSumIntAsync(device, positions.address(), positions.address(), entries, stream);
+            device.kernel(PartitionKernels.ORDER).launch(tiles, KernelArgs.create().ptr(orderAddress)
+                    .ptr(positions.address()).ptr(pidsAddress).i32(numPartitions).i64(tileRows).i64(numTiles).i64(n),
+                    stream);
+        }
+    }
+
+    private static LaunchConfig tileLaunch(Device device, long numTiles) {
+        int grid = (int) Math.min(numTiles, (long) Math.max(1, device.multiProcessorCount()) * 16);
+        return LaunchConfig.linear(grid, PartitionKernels.BLOCK_THREADS);
+    }
+
+    /**
      * Reorders every column of {@code table} partition by partition (the rows of one partition in their
      * table order). The table stays the caller's.
      *
@@ -213,8 +262,7 @@ public final class PartitionSplit {
         long tileRows = PartitionKernels.tileRows(n, numPartitions);
         long numTiles = PartitionKernels.tileCount(n, tileRows);
         long entries = (numPartitions + 1L) * numTiles;
-        int grid = (int) Math.min(numTiles, (long) Math.max(1, device.multiProcessorCount()) * 16);
-        LaunchConfig tiles = LaunchConfig.linear(grid, PartitionKernels.BLOCK_THREADS);
+        LaunchConfig tiles = tileLaunch(device, numTiles);
         try (DeviceBuffer positions = device.allocate(entries * 4, stream);
                 DeviceBuffer offsets = device.allocate((numPartitions + 2L) * 4, stream)) {
             device.memset(positions.address(), (byte) 0, entries * 4, stream);

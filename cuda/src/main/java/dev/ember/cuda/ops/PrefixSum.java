@@ -35,6 +35,24 @@ public final class PrefixSum {
         return (int) scan(device, ScanKernels.SCAN_TILES_I32, 4, in, out, n, stream);
     }
 
+    /**
+     * Scans {@code n} int32 values at {@code in} into {@code out} without returning the total: nothing
+     * is copied to the host and the host does not wait for the stream.
+     */
+    public static void exclusiveSumIntAsync(Device device, long in, long out, long n, Stream stream) {
+        requireNonNull(device, "device is null");
+        requireNonNull(stream, "stream is null");
+        if (n < 0) {
+            throw new IllegalArgumentException("element count must not be negative: " + n);
+        }
+        if (n == 0) {
+            return;
+        }
+        try (DeviceBuffer total = device.allocate(4, stream)) {
+            scanLevel(device, ScanKernels.SCAN_TILES_I32, 4, in, out, n, total.address(), stream);
+        }
+    }
+
     /** Scans {@code n} int64 values at {@code in} into {@code out}; returns their wrapping sum. */
     public static long exclusiveSumLong(Device device, long in, long out, long n, Stream stream) {
         return scan(device, ScanKernels.SCAN_TILES_I64, 8, in, out, n, stream);

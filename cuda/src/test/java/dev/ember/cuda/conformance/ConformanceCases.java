@@ -33,6 +33,7 @@ public final class ConformanceCases {
         all.addAll(HashJoinConformance.cases());
         all.addAll(Decimal128Conformance.cases());
         all.addAll(PartitionConformance.cases());
+        all.addAll(SortConformance.cases());
         return all;
     }
 }
