@@ -35,10 +35,15 @@ final class ExprEmulation {
     private static final long[] POW10 = new long[19];
     private static final double[] POW10_F64 = new double[19];
     private static final float[] POW10_F32 = new float[19];
+    /** 10^0 .. 10^38: the bounds of the DECIMAL128 precisions. */
+    private static final BigInteger[] POW10_BIG = new BigInteger[39];
     /** Spark's Decimal.MATH_CONTEXT: one digit more than decimal(38), rounding down. */
     private static final MathContext SPARK_MATH_CONTEXT = new MathContext(39, RoundingMode.DOWN);
 
     static {
+        for (int i = 0; i < POW10_BIG.length; i++) {
+            POW10_BIG[i] = BigInteger.TEN.pow(i);
+        }
         for (int i = 0; i < POW10.length; i++) {
             POW10[i] = i == 0 ? 1 : POW10[i - 1] * 10;
             // The literals 1e<i> (as the kernel's tables): the nearest double and float to 10^i.
@@ -256,7 +261,7 @@ final class ExprEmulation {
             } else if (ProgramEncoding.isDecimalCode(to)) {
                 BigInteger r = new BigDecimal(source, sf).setScale(ProgramEncoding.castToScale(parameters),
                         RoundingMode.HALF_UP).unscaledValue();
-                BigInteger bound = BigInteger.TEN.pow(ProgramEncoding.castToPrecision(parameters));
+                BigInteger bound = POW10_BIG[ProgramEncoding.castToPrecision(parameters)];
                 if (r.abs().compareTo(bound) < 0) {
                     wide = r;
                     narrow = r.longValue();
@@ -339,7 +344,7 @@ final class ExprEmulation {
         }
         BigInteger unscaled = r.setScale(ProgramEncoding.arithmeticResultScale(parameters), RoundingMode.HALF_UP)
                 .unscaledValue();
-        return unscaled.abs().compareTo(BigInteger.TEN.pow(ProgramEncoding.arithmeticResultPrecision(parameters))) < 0
+        return unscaled.abs().compareTo(POW10_BIG[ProgramEncoding.arithmeticResultPrecision(parameters)]) < 0
                 ? unscaled : null;
     }
 
@@ -349,7 +354,12 @@ final class ExprEmulation {
 
     /** The int128 of (low, high) two's-complement words. */
     private static BigInteger big(long lo, long hi) {
-        return BigInteger.valueOf(hi).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(lo)));
+        byte[] bigEndian = new byte[16];
+        for (int k = 0; k < 8; k++) {
+            bigEndian[k] = (byte) (hi >>> (56 - 8 * k));
+            bigEndian[8 + k] = (byte) (lo >>> (56 - 8 * k));
+        }
+        return new BigInteger(bigEndian);
     }
 
     /** One fixed-arity operation; returns whether the result is null and stores its value in {@code out[0]}. */

@@ -13,6 +13,8 @@ import dev.ember.cuda.expr.Reg;
 import dev.ember.cuda.kernel.ExprKernels;
 import dev.ember.cuda.testing.RandomColumns;
 import dev.ember.cuda.testing.RandomData;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,6 +37,13 @@ final class ExprConformance {
     private static final DType DEC7 = DType.decimal64(7, 2);
     private static final DType DEC15 = DType.decimal64(15, 5);
 
+    private static final DType WIDE38 = DType.decimal128(38, 10);
+    private static final DType WIDE20 = DType.decimal128(20, 2);
+    private static final DType WIDE38_4 = DType.decimal128(38, 4);
+    private static final DType WIDE32 = DType.decimal128(32, 4);
+    private static final DType DEC18 = DType.decimal64(18, 4);
+    private static final DType DEC16 = DType.decimal64(16, 2);
+
     private ExprConformance() {}
 
     static List<ConformanceCase> cases() {
@@ -46,6 +55,10 @@ final class ExprConformance {
         cases.add(program("expr date", new DType[] {DType.DATE32, DType.DATE32, DType.INT32}, ExprConformance::dates));
         cases.add(program("expr decimal64", new DType[] {DEC10, DEC10, DEC7, DType.BOOL8, DType.INT64, DEC15, DType.INT32},
                 ExprConformance::decimals));
+        cases.add(program("expr decimal128", new DType[] {WIDE38, WIDE38, WIDE20, DType.BOOL8, DType.INT64, DEC18,
+            DType.INT32}, ExprConformance::wideDecimals));
+        cases.add(program("expr decimal128 arithmetic", new DType[] {WIDE38, WIDE38, WIDE20, WIDE38_4, WIDE32, DEC16,
+            DEC18}, ExprConformance::wideArithmetic));
         cases.add(program("expr mixed, 40 instructions", new DType[] {DType.INT32, DType.FLOAT64, DType.DATE32,
             DType.BOOL8, DType.INT64}, ExprConformance::mixed));
         return cases;
@@ -155,6 +168,91 @@ final class ExprConformance {
         b.output(b.in(y, Arrays.asList(java.math.BigDecimal.ZERO, new java.math.BigDecimal("99999999.99"), null)));
     }
 
+    /**
+     * Every DECIMAL128 instruction but the arithmetic: inputs, literals, NULL, outputs, comparisons, null
+     * tests, IN, IF, COALESCE, NEGATE, ABS and the casts to, from and among DECIMAL128. The random inputs
+     * fit their precision mostly; one row in sixteen is any 128-bit word.
+     */
+    private static void wideDecimals(ProgramBuilder b) {
+        Reg x = b.input(0, WIDE38);
+        Reg y = b.input(1, WIDE38);
+        Reg z = b.input(2, WIDE20);
+        Reg flag = b.input(3, DType.BOOL8);
+        Reg l = b.input(4, DType.INT64);
+        Reg d = b.input(5, DEC18);
+        Reg i = b.input(6, DType.INT32);
+        comparisons(b, x, y);
+        BigDecimal max = new BigDecimal(BigInteger.TEN.pow(38).subtract(BigInteger.ONE), 10);
+        BigDecimal unit = BigDecimal.ONE.movePointLeft(10);
+        b.output(b.in(x, Arrays.asList(BigDecimal.ZERO, max, max.negate(), unit, unit.negate())));
+        b.output(b.in(y, Arrays.asList(new BigDecimal("-12345678901234567890.0123456789"), BigDecimal.ONE, null)));
+        b.output(b.ifThenElse(flag, x, y));
+        b.output(b.coalesce(x, b.nullLiteral(WIDE38), b.literal(WIDE38, max.negate())));
+        b.output(b.caseWhen(List.of(flag, b.isNull(y)), List.of(z, b.literal(WIDE20, new BigDecimal("-0.01"))),
+                b.nullLiteral(WIDE20)));
+        b.output(b.negate(x));
+        b.output(b.abs(z));
+        // DECIMAL128 to DECIMAL128: scale up (overflow), scale down (HALF_UP, overflow); to DECIMAL64.
+        b.output(b.cast(x, DType.decimal128(38, 20)));
+        b.output(b.cast(x, DType.decimal128(30, 2)));
+        b.output(b.cast(z, DType.decimal128(19, 0)));
+        b.output(b.cast(x, DType.decimal64(18, 4)));
+        b.output(b.cast(z, DType.decimal64(10, 0)));
+        // DECIMAL128 to the integral types (truncating, wrapping) and boolean.
+        for (DType to : List.of(DType.BOOL8, DType.INT8, DType.INT16, DType.INT32, DType.INT64)) {
+            b.output(b.cast(z, to));
+        }
+        b.output(b.cast(x, DType.INT64));
+        // To DECIMAL128 from DECIMAL64, the integral types and boolean.
+        b.output(b.cast(d, DType.decimal128(38, 4)));
+        b.output(b.cast(d, DType.decimal128(19, 1)));
+        b.output(b.cast(l, DType.decimal128(38, 19)));
+        b.output(b.cast(l, DType.decimal128(20, 2)));
+        b.output(b.cast(i, DType.decimal128(20, 10)));
+        b.output(b.cast(flag, DType.decimal128(19, 18)));
+        b.output(b.lessThan(b.cast(d, WIDE38), y));
+    }
+
+    /**
+     * DECIMAL128 ADD, SUBTRACT, MULTIPLY and DIVIDE with Spark's result types (with and without
+     * precision loss), rounding HALF_UP, overflowing and dividing by zero, on DECIMAL128 and DECIMAL64
+     * operands, with DECIMAL128 and DECIMAL64 results.
+     */
+    private static void wideArithmetic(ProgramBuilder b) {
+        Reg x = b.input(0, WIDE38);
+        Reg y = b.input(1, WIDE38);
+        Reg z = b.input(2, WIDE20);
+        Reg w = b.input(3, WIDE38_4);
+        Reg v = b.input(4, WIDE32);
+        Reg u = b.input(5, DEC16);
+        Reg d = b.input(6, DEC18);
+        // decimal(38,10) + decimal(38,10) = decimal(38,9); - decimal(20,2): decimal(38,9).
+        b.output(b.decimalArithmetic(Op.ADD, x, y, DType.decimal128(38, 9)));
+        b.output(b.decimalArithmetic(Op.SUBTRACT, x, z, DType.decimal128(38, 9)));
+        // Without precision loss: decimal(38,10) + decimal(38,10) = decimal(38,10); decimal(20,2) -
+        // decimal(18,4) = decimal(23,4) either way.
+        b.output(b.decimalArithmetic(Op.ADD, x, y, DType.decimal128(38, 10)));
+        b.output(b.decimalArithmetic(Op.SUBTRACT, z, d, DType.decimal128(23, 4)));
+        // decimal(38,4) * decimal(38,4) = decimal(38,6); decimal(32,4) * decimal(16,2) = decimal(38,6);
+        // without precision loss decimal(38,10) * decimal(20,2) = decimal(38,12); decimal(18,4) *
+        // decimal(18,4) = decimal(37,8) either way.
+        b.output(b.decimalArithmetic(Op.MULTIPLY, w, w, DType.decimal128(38, 6)));
+        b.output(b.decimalArithmetic(Op.MULTIPLY, v, u, DType.decimal128(38, 6)));
+        b.output(b.decimalArithmetic(Op.MULTIPLY, x, z, DType.decimal128(38, 12)));
+        b.output(b.decimalArithmetic(Op.MULTIPLY, d, d, DType.decimal128(37, 8)));
+        // decimal(38,4) / decimal(38,4) = decimal(38,6); decimal(38,10) / decimal(20,2) = decimal(38,8);
+        // decimal(20,2) / decimal(18,4) = decimal(38,16); without precision loss decimal(38,10) /
+        // decimal(38,10) = decimal(38,18).
+        b.output(b.decimalArithmetic(Op.DIVIDE, w, w, DType.decimal128(38, 6)));
+        b.output(b.decimalArithmetic(Op.DIVIDE, x, z, DType.decimal128(38, 8)));
+        b.output(b.decimalArithmetic(Op.DIVIDE, z, d, DType.decimal128(38, 16)));
+        b.output(b.decimalArithmetic(Op.DIVIDE, x, y, DType.decimal128(38, 18)));
+        // Narrow results of the 128-bit instructions (types a caller may ask for; not Spark's own).
+        b.output(b.decimalArithmetic(Op.DIVIDE, u, d, DType.decimal64(18, 6)));
+        b.output(b.decimalArithmetic(Op.DIVIDE, u, u, DType.decimal64(18, 6)));
+        b.output(b.decimalArithmetic(Op.MULTIPLY, z, u, DType.decimal64(12, 1)));
+    }
+
     /** A 40-instruction program that keeps many values alive at once and reuses registers. */
     private static void mixed(ProgramBuilder b) {
         Reg i = b.input(0, DType.INT32);
@@ -205,7 +303,8 @@ final class ExprConformance {
         ProgramBuilder builder = new ProgramBuilder();
         body.accept(builder);
         Program program = builder.build();
-        return LambdaCase.of(name, Set.of(ExprKernels.EVAL_PROGRAM), (device, seed, n) -> {
+        String kernel = program.usesDecimal128() ? ExprKernels.EVAL_PROGRAM_DEC128 : ExprKernels.EVAL_PROGRAM;
+        return LambdaCase.of(name, Set.of(kernel), (device, seed, n) -> {
             Random r = new Random(seed);
             List<Column> inputs = new ArrayList<>();
             try {
@@ -231,6 +330,16 @@ final class ExprConformance {
 
     private static Column randomColumn(Device device, Random r, DType type, int n) {
         byte[] values = RandomColumns.values(r, type, n);
+        if (type.id() == DType.TypeId.DECIMAL128) {
+            // Values that fit the precision: ±(10^p - 1), 0, ±1, every digit count; one row in sixteen
+            // keeps its random 128-bit word, beyond the precision.
+            byte[] fitting = RandomColumns.decimalValues(r, type, n);
+            for (int i = 0; i < n; i++) {
+                if (r.nextInt(16) != 0) {
+                    System.arraycopy(fitting, 16 * i, values, 16 * i, 16);
+                }
+            }
+        }
         if (type.equals(DType.BOOL8)) {
             // Any non-zero byte is true: mix in a few that are neither 0 nor 1.
             for (int i = 0; i < n; i++) {

@@ -9,6 +9,7 @@ import dev.ember.cuda.column.Column;
 import dev.ember.cuda.column.DType;
 import dev.ember.cuda.ops.Bitmaps;
 import dev.ember.cuda.testing.RandomData;
+import dev.ember.cuda.testing.RandomDecimals;
 import dev.ember.cuda.testing.TestDevices;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -56,13 +57,22 @@ final class EvalHarness {
 
     /** One program with one output built by {@code body} over inputs of {@code inputTypes}, at every size. */
     static void check(String what, DType[] inputTypes, Function<ProgramBuilder, Reg> body, Ref ref) {
+        check(what, inputTypes, body, ref, SIZES);
+    }
+
+    /** {@link #check(String, DType[], Function, Ref)} at the given row counts. */
+    static void check(String what, DType[] inputTypes, Function<ProgramBuilder, Reg> body, Ref ref, int[] sizes) {
         ProgramBuilder b = new ProgramBuilder();
         b.output(body.apply(b));
-        checkProgram(what, inputTypes, b.build(), row -> new Object[] {ref.apply(row)});
+        checkProgram(what, inputTypes, b.build(), row -> new Object[] {ref.apply(row)}, sizes);
     }
 
     static void checkProgram(String what, DType[] inputTypes, Program program, MultiRef ref) {
-        for (int n : SIZES) {
+        checkProgram(what, inputTypes, program, ref, SIZES);
+    }
+
+    static void checkProgram(String what, DType[] inputTypes, Program program, MultiRef ref, int[] sizes) {
+        for (int n : sizes) {
             Random r = new Random(what.hashCode() * 31L + n);
             List<Values> inputs = new ArrayList<>();
             for (int k = 0; k < inputTypes.length; k++) {
@@ -184,6 +194,14 @@ final class EvalHarness {
                     out[i] = BigDecimal.valueOf(unscaled, type.scale());
                 }
             }
+            case DECIMAL128 -> {
+                // Extremes, zero, one unit either way and values of every digit count; small values too.
+                for (int i = 0; i < n; i++) {
+                    BigInteger unscaled = r.nextInt(8) == 0 ? BigInteger.valueOf(r.nextInt(2001) - 1000)
+                            : RandomDecimals.next(r, type.precision());
+                    out[i] = new BigDecimal(unscaled, type.scale());
+                }
+            }
             default -> throw new IllegalArgumentException("no values for " + type);
         }
         if (nulls) {
@@ -194,6 +212,11 @@ final class EvalHarness {
             }
         }
         return new Values(type, out);
+    }
+
+    /** The int128 of (low, high) two's-complement words. */
+    static BigInteger int128(long lo, long hi) {
+        return BigInteger.valueOf(hi).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(lo)));
     }
 
     /** Literals for IN lists: each type's special values. */
@@ -245,6 +268,10 @@ final class EvalHarness {
                 data.putLong(at, x);
             } else if (value instanceof Float x) {
                 data.putInt(at, Float.floatToRawIntBits(x));
+            } else if (value instanceof BigDecimal x && width == 16) {
+                // DECIMAL128: 16-byte little-endian two's complement, the low word first.
+                data.putLong(at, x.unscaledValue().longValue());
+                data.putLong(at + 8, x.unscaledValue().shiftRight(64).longValue());
             } else if (value instanceof BigDecimal x) {
                 data.putLong(at, x.unscaledValue().longValueExact());
             } else {
@@ -299,6 +326,7 @@ final class EvalHarness {
                 case FLOAT32 -> Float.intBitsToFloat(data.getInt(at));
                 case FLOAT64 -> Double.longBitsToDouble(data.getLong(at));
                 case DECIMAL64 -> BigDecimal.valueOf(data.getLong(at), c.type().scale());
+                case DECIMAL128 -> new BigDecimal(int128(data.getLong(at), data.getLong(at + 8)), c.type().scale());
                 default -> throw new IllegalArgumentException("unexpected output type " + c.type());
             };
         }

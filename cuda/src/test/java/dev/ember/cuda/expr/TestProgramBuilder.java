@@ -31,7 +31,8 @@ class TestProgramBuilder {
         assertThatThrownBy(() -> b.ifThenElse(flag, i, l)).hasMessageContaining("IF needs operands of one type");
         assertThatThrownBy(() -> b.year(i)).hasMessage("YEAR takes date operands, not int");
         assertThatThrownBy(() -> b.dateAdd(d, l)).hasMessageContaining("DATE_ADD takes (date, int)");
-        assertThatThrownBy(() -> b.negate(d)).hasMessage("NEGATE takes numeric operands, not date");
+        assertThatThrownBy(() -> b.negate(d)).hasMessage("NEGATE takes numeric or decimal operands, not date");
+        assertThatThrownBy(() -> b.abs(flag)).hasMessage("ABS takes numeric or decimal operands, not boolean");
         assertThatThrownBy(() -> b.op(Op.ADD, i)).hasMessage("ADD takes 2 operands, not 1");
         assertThatThrownBy(() -> b.op(Op.COALESCE)).hasMessage("COALESCE needs at least one operand");
         assertThatThrownBy(() -> b.op(Op.CAST, i)).hasMessageContaining("use ProgramBuilder.cast(value, type)");
@@ -53,7 +54,15 @@ class TestProgramBuilder {
                 .hasMessage("column 0 is already an input of type int, not bigint");
         assertThatThrownBy(() -> b.input(-1, DType.INT32)).hasMessage("column index must be >= 0, not -1");
         assertThatThrownBy(() -> b.input(1, DType.STRING)).hasMessageContaining("not string");
-        assertThatThrownBy(() -> b.input(1, DType.decimal128(20, 2))).hasMessageContaining("not decimal(20,2)");
+        assertThatThrownBy(() -> b.input(1, DType.TIMESTAMP_US)).hasMessageContaining("not timestamp");
+        // Decimals of every precision are program types; a DECIMAL128 literal is a BigDecimal that fits it.
+        DType wide = DType.decimal128(20, 2);
+        assertThat(b.input(2, wide).type()).isEqualTo(wide);
+        assertThat(b.literal(wide, new java.math.BigDecimal("-999999999999999999.99")).type()).isEqualTo(wide);
+        assertThatThrownBy(() -> b.literal(wide, 5L)).hasMessage("a decimal(20,2) literal must be a BigDecimal, not Long 5");
+        assertThatThrownBy(() -> b.literal(wide, new java.math.BigDecimal("1000000000000000000.00")))
+                .hasMessageContaining("more digits than decimal(20,2)");
+        assertThatThrownBy(() -> b.literal(wide, new java.math.BigDecimal("0.125"))).hasMessageContaining("digits after the point");
         assertThatThrownBy(() -> b.literal(DType.INT8, 300)).hasMessage("literal 300 is outside the range of tinyint (-128..127)");
         assertThatThrownBy(() -> b.literal(DType.FLOAT32, 1.0)).hasMessage("a float literal must be a Float, not Double 1.0");
         assertThatThrownBy(() -> b.literal(DType.BOOL8, 1)).hasMessage("a boolean literal must be a Boolean, not Integer 1");

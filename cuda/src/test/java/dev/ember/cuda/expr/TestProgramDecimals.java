@@ -38,14 +38,31 @@ class TestProgramDecimals {
     }
 
     @Test
-    void castProblemsNameTheWideDecimal() {
-        // decimal(15,2) → decimal(19,6), as Spark compares a decimal(15,2) column with an average.
-        assertThat(ProgramBuilder.decimalCastProblem(DType.decimal(15, 2), DType.decimal(19, 6))).get().asString()
-                .contains("(decimal(19,6))").doesNotContain("decimal(15,2)");
-        assertThat(ProgramBuilder.decimalCastProblem(DType.decimal(25, 2), DType.decimal(15, 2))).get().asString()
-                .contains("(decimal(25,2))");
-        assertThat(ProgramBuilder.decimalCastProblem(DType.INT32, DType.decimal(27, 3))).get().asString()
-                .contains("(decimal(27,3))");
+    void castProblemsOfWideDecimals() {
+        // Casts among the integral types, booleans and decimals of every width are computed: decimal(15,2) →
+        // decimal(19,6), as Spark compares a decimal(15,2) column with an average, and back.
+        assertThat(ProgramBuilder.decimalCastProblem(DType.decimal(15, 2), DType.decimal(19, 6))).isEmpty();
+        assertThat(ProgramBuilder.decimalCastProblem(DType.decimal(25, 2), DType.decimal(15, 2))).isEmpty();
+        assertThat(ProgramBuilder.decimalCastProblem(DType.decimal(38, 0), DType.decimal(20, 19))).isEmpty();
+        for (DType t : List.of(DType.BOOL8, DType.INT8, DType.INT16, DType.INT32, DType.INT64)) {
+            assertThat(ProgramBuilder.decimalCastProblem(t, DType.decimal(27, 3))).as("%s to decimal(27,3)", t).isEmpty();
+            assertThat(ProgramBuilder.decimalCastProblem(DType.decimal(27, 3), t)).as("decimal(27,3) to %s", t).isEmpty();
+        }
+        // What remains refused names the wide decimal and says why.
+        assertThat(ProgramBuilder.decimalCastProblem(DType.decimal(25, 2), DType.FLOAT64)).get().asString()
+                .contains("decimal(25,2)").contains("double").contains("more than 18 digits");
+        assertThat(ProgramBuilder.decimalCastProblem(DType.decimal(19, 0), DType.FLOAT32)).get().asString()
+                .contains("decimal(19,0)").contains("float");
+        assertThat(ProgramBuilder.decimalCastProblem(DType.FLOAT64, DType.decimal(27, 3))).get().asString()
+                .contains("decimal(27,3)").contains("Double.toString");
+        assertThat(ProgramBuilder.decimalCastProblem(DType.DATE32, DType.decimal(27, 3))).get().asString()
+                .contains("date").contains("decimal(27,3)");
+        assertThat(ProgramBuilder.decimalCastProblem(DType.decimal(38, 10), DType.DATE32)).get().asString()
+                .contains("decimal(38,10)").contains("date");
+        assertThatThrownBy(() -> {
+            ProgramBuilder b = new ProgramBuilder();
+            b.cast(b.input(0, DType.decimal(30, 4)), DType.FLOAT64);
+        }).hasMessageContaining("decimal(30,4)").hasMessageContaining("double");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.ember.cuda.testing;
 import dev.ember.cuda.column.HostBitmaps;
 import dev.ember.cuda.column.DType;
 import dev.ember.cuda.column.HostColumn;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
@@ -44,6 +45,26 @@ public final class RandomColumns {
             }
             case DECIMAL128 -> out.asLongBuffer().put(RandomData.longs(r, 2 * rows));
             case STRING -> throw new IllegalArgumentException("no fixed-width values for " + type);
+        }
+        return out.array();
+    }
+
+    /**
+     * {@code rows} random unscaled values of the decimal {@code type} that fit its precision ({@link
+     * RandomDecimals#next(Random, int)}: ±(10^p - 1), 0, ±1, every digit count), little-endian in the
+     * type's width (16 bytes, the low word first, for DECIMAL128).
+     */
+    public static byte[] decimalValues(Random r, DType type, int rows) {
+        if (!type.isDecimal()) {
+            throw new IllegalArgumentException("not a decimal: " + type);
+        }
+        ByteBuffer out = ByteBuffer.allocate(rows * type.sizeInBytes()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < rows; i++) {
+            BigInteger v = RandomDecimals.next(r, type.precision());
+            out.putLong(v.longValue());
+            if (type.sizeInBytes() == 16) {
+                out.putLong(v.shiftRight(64).longValue());
+            }
         }
         return out.array();
     }

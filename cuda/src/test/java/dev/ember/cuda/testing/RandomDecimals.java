@@ -20,6 +20,15 @@ public final class RandomDecimals {
         BigInteger.ONE.shiftLeft(31), BigInteger.ONE.shiftLeft(31).negate(), BigInteger.ONE.shiftLeft(95).negate(),
         BigInteger.ONE.shiftLeft(119).subtract(BigInteger.ONE), BigInteger.ONE.shiftLeft(120)};
 
+    /** 10^0 .. 10^38. */
+    private static final BigInteger[] POW10 = new BigInteger[39];
+
+    static {
+        for (int i = 0; i < POW10.length; i++) {
+            POW10[i] = BigInteger.TEN.pow(i);
+        }
+    }
+
     private RandomDecimals() {}
 
     /** A random value with |v| <= 10^38 - 1. */
@@ -31,6 +40,22 @@ public final class RandomDecimals {
         if (v.compareTo(MAX_38) > 0) {
             v = v.mod(MAX_38);
         }
+        return r.nextBoolean() ? v.negate() : v;
+    }
+
+    /**
+     * A random unscaled value of a decimal of {@code precision} digits (1..38): ±(10^p - 1), 0, ±1, and
+     * values of every digit count (uniform below 10^d for a random d in 1..p), either sign.
+     */
+    public static BigInteger next(Random r, int precision) {
+        BigInteger v = switch (r.nextInt(8)) {
+            case 0 -> POW10[precision].subtract(BigInteger.ONE);
+            case 1 -> BigInteger.valueOf(r.nextInt(2));
+            default -> {
+                BigInteger bound = POW10[1 + r.nextInt(precision)];
+                yield new BigInteger(bound.bitLength() + 16, r).mod(bound);
+            }
+        };
         return r.nextBoolean() ? v.negate() : v;
     }
 
