@@ -4,6 +4,10 @@
 //
 // ember_eval_program(const int64_t* program, int32_t words, const int64_t* columns,
 //                    int32_t num_inputs, int64_t n)
+// ember_eval_program_dec128(...the same...)
+//   The same interpreter with the DECIMAL128 instructions compiled in (their 128-bit arithmetic needs
+//   registers the plain one keeps free); programs with any DECIMAL128 instruction run on it, others
+//   may run on either.
 //   program: `words` int64 words of straight-line code (encoding below; ProgramEncoding.java is the
 //   same description). columns: (data, validity) address pairs, first the num_inputs inputs by column
 //   index (pairs of columns the program does not read may be 0), then one pair per output. A 0
@@ -26,15 +30,21 @@
 //   IN: 1 if its literal list holds a null; MAKE_DECIMAL: the precision), 24..31 destination register,
 //   32..39 / 40..47 / 48..55 operand registers a / b / c. INPUT: bits 32..63 column index. COALESCE and
 //   IN: bits 40..55 the number of trailing words (COALESCE: operand registers; IN: literal values).
-//   OUTPUT: bits 40..55 the output index. LITERAL: one trailing word, the value. CAST from or to
-//   DECIMAL64: one trailing parameter word, bits 0..7 the source scale (0 for non-decimal sources),
-//   8..15 the target scale, 16..23 the target precision; scales are 0..18, precisions 1..18.
+//   OUTPUT: bits 40..55 the output index. LITERAL: one trailing word, the value (DECIMAL128: two, low
+//   word first). CAST from or to a decimal: one trailing parameter word, bits 0..7 the source scale (0
+//   for non-decimal sources), 8..15 the target scale, 16..23 the target precision; scales 0..38,
+//   precisions 1..38. ADD, SUBTRACT, MULTIPLY and DIVIDE of DECIMAL128: one trailing parameter word,
+//   bits 0..7 the scale of a, 8..15 the scale of b, 16..23 the result scale, 24..31 the result
+//   precision. IN of DECIMAL128: two trailing words per literal (count is the number of words).
 // Type codes: 0 BOOL8, 1 INT8, 2 INT16, 3 INT32, 4 INT64, 5 FLOAT32, 6 FLOAT64, 7 DATE32 (days since
 // 1970-01-01 as int32), 8 DECIMAL64 (any precision 1..18 and scale: the unscaled value as int64; the
 // precision and scale are known to the host and reach the kernel only in the instructions that change
-// them). A register holds an int64 word: BOOL8 as 0/1, integral types and DATE32 sign-extended,
-// FLOAT32 as its bits zero-extended, FLOAT64 as its bits, DECIMAL64 as its unscaled value; a null
-// register holds 0. DECIMAL64 loads, stores, compares (as integers), IF, COALESCE and IN as INT64 does.
+// them), 9 DECIMAL128 (precision 19..38: the unscaled two's-complement int128, 16 bytes per row in a
+// column, low word first). A register holds an int64 word: BOOL8 as 0/1, integral types and DATE32
+// sign-extended, FLOAT32 as its bits zero-extended, FLOAT64 as its bits, DECIMAL64 as its unscaled
+// value; a DECIMAL128 value takes two registers, its low word and null flag in the instruction's
+// register r, its high word in r + 1; a null register holds 0. DECIMAL64 loads, stores, compares (as
+// integers), IF, COALESCE and IN as INT64 does; DECIMAL128 compares as a signed int128.
 //
 // Semantics are Spark 3.5's with ANSI off. Unless an opcode says otherwise, a null operand gives a null
 // result. Floating-point results computed by an opcode that are NaN are the canonical NaN
@@ -55,8 +65,12 @@
 //                 (also -0.0); MIN % -1 = 0.
 //   16 PMOD       Spark's pmod: r = a % b; if r < 0 then (r + b) % b else r; the addition wraps at the
 //                 type's width (at int32 for INT8/INT16, as Spark computes them in int); null when b == 0.
-//   17 NEGATE     numeric -a; integral wraps (-MIN = MIN); floats flip the sign.
-//   18 ABS        numeric |a|; integral wraps (abs(MIN) = MIN); abs(-0.0) = 0.0.
+//   17 NEGATE     numeric -a; integral wraps (-MIN = MIN); floats flip the sign; decimals exact.
+//   18 ABS        numeric |a|; integral wraps (abs(MIN) = MIN); abs(-0.0) = 0.0; decimals exact.
+//   10..13 on DECIMAL128 a (scale sa) and b (scale sb), parameters above: Spark's decimal a + b, a - b,
+//                 a * b, a / b for a result of scale s and precision p: the exact value rounded HALF_UP
+//                 (ties away from zero) to scale s, null when it has more than p digits or b is 0
+//                 (DIVIDE); ember_decimal.cuh says why this equals Spark 3.5's own two roundings.
 //   20 EQUAL, 21 NULL_SAFE_EQUAL, 22 LESS_THAN, 23 LESS_OR_EQUAL, 24 GREATER_THAN, 25 GREATER_OR_EQUAL,
 //   26 NOT_EQUAL: BOOL8 results on two operands of any one type. Integral, BOOL8 (false < true) and
 //                 DATE32 compare as integers; floats in Spark's order: -0.0 = 0.0, NaN = NaN, NaN above
@@ -80,6 +94,11 @@
 //                 To FLOAT64: (double) v / 10^sf (both rounded to nearest, one IEEE division); to
 //                 FLOAT32: sf == 0: (float) v rounded to nearest; else (float) v / (float) 10^sf.
 //                 Every int64 v is defined (values outside the precision included).
+//                 With DECIMAL128 source or target (the same parameter word): from DECIMAL128, DECIMAL64,
+//                 BOOL8 or INT8..INT64 (scale 0) to DECIMAL128 or DECIMAL64: the value rescaled to st,
+//                 HALF_UP when digits are dropped, null unless it has at most pt digits. DECIMAL128 to
+//                 BOOL8: v != 0; to INT8..INT64: v / 10^sf truncated toward zero, its low bits (Java's
+//                 BigDecimal.longValue() narrowed). DECIMAL128 to floats is not emitted.
 //   41 IF         a is BOOL8: dst = b when a is 1, c when a is 0 or null (value and null flag).
 //   42 COALESCE   dst = the first non-null trailing operand register; null when all are null.
 //   43 IN         a IN (trailing literals of type): null when a is null; 1 when a equals a literal (the

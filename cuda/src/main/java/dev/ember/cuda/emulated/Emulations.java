@@ -27,7 +27,6 @@ public final class Emulations {
             HashAggEmulation::emulations,
             HashAggDecEmulation::emulations,
             HashJoinEmulation::emulations,
-            Decimal128Emulation::emulations,
             PartitionEmulation::emulations,
             SortEmulation::emulations);
 

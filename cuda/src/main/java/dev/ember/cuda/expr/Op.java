@@ -22,10 +22,12 @@ import java.util.function.Predicate;
  * NaN ({@code Float.NaN} / {@code Double.NaN}); values moved without computation (inputs, literals,
  * IF, COALESCE) keep their bits. The contract per opcode is repeated in {@code expr.cu}.
  *
- * <p>DECIMAL64 values (precision 1..18) are their unscaled int64: comparisons, IS NULL, IF, COALESCE
- * and IN work on them as on integers, between operands of one precision and scale (Spark's analyzer
- * casts comparison operands to a common decimal type first). Decimal arithmetic is built with {@link
- * ProgramBuilder#decimalAdd} and its siblings, casts with {@link ProgramBuilder#cast}.
+ * <p>DECIMAL64 values (precision 1..18) are their unscaled int64, DECIMAL128 values (19..38) their
+ * unscaled int128 in a register pair: comparisons, IS NULL, IF, COALESCE, IN, NEGATE and ABS work on
+ * them as on integers, between operands of one precision and scale (Spark's analyzer casts comparison
+ * operands to a common decimal type first). Decimal arithmetic is built with {@link
+ * ProgramBuilder#decimalArithmetic} (and {@link ProgramBuilder#decimalAdd} and its siblings for
+ * DECIMAL64 results), casts with {@link ProgramBuilder#cast}.
  */
 public enum Op {
     /**

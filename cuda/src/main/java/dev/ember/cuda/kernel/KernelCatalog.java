@@ -31,7 +31,6 @@ public final class KernelCatalog {
             HashAggKernels.FAMILY,
             HashAggDecKernels.FAMILY,
             HashJoinKernels.FAMILY,
-            Decimal128Kernels.FAMILY,
             PartitionKernels.FAMILY,
             SortKernels.FAMILY);
 

@@ -31,7 +31,6 @@ public final class ConformanceCases {
         all.addAll(AggSelectConformance.cases());
         all.addAll(HashAggDecConformance.cases());
         all.addAll(HashJoinConformance.cases());
-        all.addAll(Decimal128Conformance.cases());
         all.addAll(PartitionConformance.cases());
         all.addAll(SortConformance.cases());
         return all;
