@@ -129,14 +129,7 @@ public final class PartitionSplit {
     public static Split split(Device device, long pidsAddress, long n, int numPartitions, Stream stream) {
         requireNonNull(device, "device is null");
         requireNonNull(stream, "stream is null");
-        if (n < 0 || n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("a split takes 0.." + Integer.MAX_VALUE + " rows (int32 row indices), not "
-                    + n);
-        }
-        if (numPartitions < 1 || numPartitions > MAX_PARTITIONS) {
-            throw new IllegalArgumentException("a split takes 1.." + MAX_PARTITIONS + " partitions, not "
-                    + numPartitions);
-        }
+        checkShape(n, numPartitions);
         if (n > 0 && pidsAddress == 0) {
             throw new IllegalArgumentException("the partition ids of " + n + " rows are at address 0");
         }
@@ -175,14 +168,7 @@ public final class PartitionSplit {
             Stream stream) {
         requireNonNull(device, "device is null");
         requireNonNull(stream, "stream is null");
-        if (n < 0 || n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("a split takes 0.." + Integer.MAX_VALUE + " rows (int32 row indices), not "
-                    + n);
-        }
-        if (numPartitions < 1 || numPartitions > MAX_PARTITIONS) {
-            throw new IllegalArgumentException("a split takes 1.." + MAX_PARTITIONS + " partitions, not "
-                    + numPartitions);
-        }
+        checkShape(n, numPartitions);
         if (n == 0) {
             return;
         }
@@ -289,6 +275,17 @@ public final class PartitionSplit {
             IntBuffer view = host.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
             view.get(out);
             return out;
+        }
+    }
+
+    private static void checkShape(long n, int numPartitions) {
+        if (n < 0 || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a split takes 0.." + Integer.MAX_VALUE + " rows (int32 row indices), not "
+                    + n);
+        }
+        if (numPartitions < 1 || numPartitions > MAX_PARTITIONS) {
+            throw new IllegalArgumentException("a split takes 1.." + MAX_PARTITIONS + " partitions, not "
+                    + numPartitions);
         }
     }
 }
