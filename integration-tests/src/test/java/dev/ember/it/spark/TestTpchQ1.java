@@ -24,9 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and decimal(15,2) quantities, prices and discounts. The scan, the filter on the ship date, the
  * projection and both aggregation stages (string keys; decimal sums and averages with Spark's result
  * types) run on the GPU, the discounted price {@code l_extendedprice * (1 - l_discount)} (decimal(32,4))
- * included. Q1's charge column (that product times {@code 1 + l_tax}, decimal(38,6) with Spark's
- * precision loss rounding) is not computed on the GPU, so it is left out here; {@code TestHashAggregate}
- * runs it over double prices.
+ * and Q1's charge (that product times {@code 1 + l_tax}, decimal(38,6) with Spark's precision loss
+ * rounding) included.
  */
 @ExtendWith(SparkSessionExtension.class)
 class TestTpchQ1 {
@@ -66,6 +65,7 @@ class TestTpchQ1 {
         GpuDiff.Run run = diff.assertGpuAndCpuEqual(s -> s.sql("SELECT l_returnflag, l_linestatus, "
                 + "sum(l_quantity) AS sum_qty, sum(l_extendedprice) AS sum_base_price, "
                 + "sum(l_extendedprice * (1 - l_discount)) AS sum_disc_price, "
+                + "sum(l_extendedprice * (1 - l_discount) * (1 + l_tax)) AS sum_charge, "
                 + "avg(l_quantity) AS avg_qty, avg(l_extendedprice) AS avg_price, avg(l_discount) AS avg_disc, "
                 + "count(*) AS count_order FROM lineitem_q1 "
                 + "WHERE l_shipdate <= date '1998-12-01' - interval '90' day "
@@ -73,10 +73,12 @@ class TestTpchQ1 {
         assertThat(run.nodeNames().stream().filter("GpuHashAggregate"::equals).count()).as("plan:\n%s", run.plan())
                 .isEqualTo(2);
         assertThat(run.rows()).hasSize(4);
-        // Spark's result types: sum of decimal(15,2) is decimal(25,2), of decimal(32,4) decimal(38,4), avg is
-        // decimal(19,6).
+        // Spark's result types: sum of decimal(15,2) is decimal(25,2), of decimal(32,4) decimal(38,4), of
+        // decimal(38,6) decimal(38,6), avg is decimal(19,6).
         assertThat(run.rows().get(0).getDecimal(2).scale()).isEqualTo(2);
         assertThat(run.rows().get(0).getDecimal(4).scale()).isEqualTo(4);
-        assertThat(run.rows().get(0).getDecimal(7).scale()).isEqualTo(6);
+        assertThat(run.rows().get(0).getDecimal(5).scale()).isEqualTo(6);
+        assertThat(run.rows().get(0).getDecimal(8).scale()).isEqualTo(6);
+        assertThat(run.plan().schema().apply(5).dataType()).isEqualTo(DataTypes.createDecimalType(38, 6));
     }
 }

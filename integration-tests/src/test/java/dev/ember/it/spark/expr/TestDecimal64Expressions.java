@@ -20,8 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Decimals of up to 18 digits computed by GPU expression programs, against Spark's rows: comparisons,
- * IN, conditionals, casts, +, - and *, and the UnscaledValue/MakeDecimal that Spark's optimizer puts
- * around sums of small decimals, over nulls, negative values, ±(10^p - 1), zero scale and scale 18.
+ * IN, conditionals, casts, +, -, * and / (results of up to 38 digits), and the UnscaledValue/MakeDecimal
+ * that Spark's optimizer puts around sums of small decimals, over nulls, negative values, ±(10^p - 1),
+ * zero scale and scale 18.
  */
 @ExtendWith(SparkSessionExtension.class)
 class TestDecimal64Expressions {
@@ -112,6 +113,9 @@ class TestDecimal64Expressions {
         GpuDiff diff = diff(spark, adaptive);
         projects(diff, "SELECT k, d7 + d3, d7 - d10, d7 * d3, d10 + d15, d3 * d3 * d3, d3 - d1, d15 - d10, d10 + 1, "
                 + "d7 * 2, d1 * d1 FROM dt");
+        // Results wider than 18 digits and quotients (decimal(p,s) with Spark's scale of at least 6).
+        projects(diff, "SELECT k, d15 * d10 + d7, d10 / d7, d7 / d3, d18 / d1, d18s / d10, d1 / d18s, d3 / 7, "
+                + "d18 * d18, d18s * d18s - d18, -d18, abs(d7) FROM dt");
         diff(spark, adaptive).expectGpu("GpuFilterProject").assertGpuAndCpuEqual(s -> s.sql(
                 "SELECT k, (d7 + d3) * d3 > d10, CAST(d7 * d3 AS DOUBLE) FROM dt WHERE d7 * d3 > 0"));
     }
@@ -124,8 +128,15 @@ class TestDecimal64Expressions {
         diff.assertFallback(s -> s.sql("SELECT k, CAST(d10 AS FLOAT) FROM dt"), "ProjectExec", "precisions up to 7");
         diff.assertFallback(s -> s.sql("SELECT k, CAST(x AS DECIMAL(10,2)) FROM dt"), "ProjectExec",
                 "Double.toString");
-        diff.assertFallback(s -> s.sql("SELECT k, d15 * d10 + d7 FROM dt"), "ProjectExec", "decimal(26,6)");
-        diff.assertFallback(s -> s.sql("SELECT k, d10 / d7 FROM dt"), "ProjectExec", "decimal");
+        // Decimal remainders stay on the CPU; wider results (d15 * d10 + d7 is decimal(26,6)) and division
+        // run on the GPU (arithmetic, TestWideDecimalExpressions).
+        diff.assertFallback(s -> s.sql("SELECT k, d10 % d7 FROM dt"), "ProjectExec",
+                "type decimal(10,2) is not supported");
+        diff.assertFallback(s -> s.sql("SELECT k, pmod(d7, d3) FROM dt"), "ProjectExec",
+                "type decimal(7,2) is not supported");
+        // d18 * d18 is decimal(37,0): to double only up to 18 digits.
+        diff.assertFallback(s -> s.sql("SELECT k, CAST(d18 * d18 AS DOUBLE) FROM dt"), "ProjectExec",
+                "Cast from decimal(37,0) to double is not supported on the GPU");
         diff.conf("spark.sql.ansi.enabled", "true").assertFallback(s -> s.sql("SELECT k, d7 + d3 FROM dt"),
                 "ProjectExec", "evalMode ANSI");
     }

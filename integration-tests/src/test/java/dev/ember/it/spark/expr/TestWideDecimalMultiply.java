@@ -22,8 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Products of decimal(15,2) money columns whose Spark types have more than 18 digits ({@code price *
  * (1 - discount)} is decimal(32,4), {@code price * discount} decimal(31,4)), computed exactly on the GPU
  * as 16-byte decimals: as projected columns and as inputs of sum, avg, min, max and count (TPC-H Q6 and
- * Q3 shapes), over nulls, zeros, negatives and ±9999999999999.99. Other uses of such a wide product stay
- * on the CPU with the reason.
+ * Q3 shapes), over nulls, zeros, negatives and ±9999999999999.99. Wide products feeding further
+ * operations (a product of a product, rounded to Spark's decimal(38,6); a comparison in a filter; the
+ * input of a sum) run on the GPU too.
  */
 @ExtendWith(SparkSessionExtension.class)
 class TestWideDecimalMultiply {
@@ -108,15 +109,41 @@ class TestWideDecimalMultiply {
     }
 
     @BothAdaptiveModes
-    void otherUsesOfWideProductsStayOnTheCpu(boolean adaptive, SparkSession spark) {
-        GpuDiff diff = ExprTables.diff(spark, adaptive).allowCpu("ShuffleExchangeExec");
-        diff.assertFallback(s -> s.sql("SELECT k, price * (1 - discount) * (1 + tax) FROM w"), "ProjectExec",
-                "type decimal(32,4) is not supported");
-        diff.assertFallback(s -> s.sql("SELECT k, price * discount FROM w WHERE price * discount > 100"),
-                "FilterExec", "type decimal(31,4) is not supported");
+    void productsOfWideProductsRoundOnTheGpu(boolean adaptive, SparkSession spark) {
         // TPC-H Q1's charge: the product of a decimal(32,4) and a decimal(16,2) is decimal(38,6) with
-        // Spark's precision loss adjustment and rounding.
-        diff.assertFallback(s -> s.sql("SELECT k, sum(price * (1 - discount) * (1 + tax)) FROM w GROUP BY k"),
-                "HashAggregateExec", "type decimal(32,4) is not supported");
+        // Spark's precision loss adjustment, rounded HALF_UP from the exact decimal(49,6) product.
+        GpuDiff.Run run = ExprTables.diff(spark, adaptive).expectGpu("GpuProject", "GpuLocalTableScan")
+                .assertGpuAndCpuEqual(s -> s.sql("SELECT k, price * (1 - discount) * (1 + tax) AS charge FROM w"));
+        assertThat(run.plan().schema().apply(1).dataType()).isEqualTo(DataTypes.createDecimalType(38, 6));
+        // ±max * (1 - ±max) * (1 + ±max) has about 39 digits: null, as Spark's overflow.
+        assertThat(run.rows()).anyMatch(row -> row.isNullAt(1) && row.get(0) != null)
+                .anyMatch(row -> !row.isNullAt(1) && row.getDecimal(1).signum() != 0);
+    }
+
+    @BothAdaptiveModes
+    void wideProductsInFilterConditions(boolean adaptive, SparkSession spark) {
+        GpuDiff.Run run = ExprTables.diff(spark, adaptive).expectGpu("GpuFilterProject", "GpuLocalTableScan")
+                .assertGpuAndCpuEqual(s -> s.sql("SELECT k, price * discount FROM w WHERE price * discount > 100"));
+        assertThat(run.rows()).isNotEmpty().allMatch(row -> row.getDecimal(1).compareTo(BigDecimal.valueOf(100)) > 0);
+        assertThat(run.nodeNames()).doesNotContain("Filter", "Project");
+    }
+
+    @BothAdaptiveModes
+    void q1ChargeSums(boolean adaptive, SparkSession spark) {
+        GpuDiff diff = ExprTables.diff(spark, adaptive).allowCpu("ShuffleExchangeExec")
+                .conf("spark.sql.shuffle.partitions", "3").expectGpu("GpuHashAggregate");
+        for (String sql : List.of("SELECT k, sum(price * (1 - discount) * (1 + tax)) FROM w GROUP BY k",
+                // Without the ±max discounts and taxes no charge overflows, so the sums have values.
+                "SELECT k, sum(price * (1 - discount) * (1 + tax)) FROM w WHERE abs(discount) < 1 AND abs(tax) < 1 "
+                        + "GROUP BY k")) {
+            GpuDiff.Run run = diff.assertGpuAndCpuEqual(s -> s.sql(sql));
+            assertThat(run.rows()).hasSize(8);
+            assertThat(run.nodeNames().stream().filter("GpuHashAggregate"::equals).count())
+                    .as("%s:%n%s", sql, run.plan()).isEqualTo(2);
+            assertThat(run.plan().schema().apply(1).dataType()).isEqualTo(DataTypes.createDecimalType(38, 6));
+            if (sql.contains("WHERE")) {
+                assertThat(run.rows()).anyMatch(row -> !row.isNullAt(1) && row.getDecimal(1).signum() != 0);
+            }
+        }
     }
 }
