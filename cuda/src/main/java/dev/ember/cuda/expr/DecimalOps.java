@@ -134,24 +134,26 @@ final class DecimalOps {
             throw new IllegalArgumentException("decimal " + op + " takes decimals of up to 18 digits, not " + a
                     + " and " + b);
         }
-        int precision;
-        int scale;
-        switch (op) {
-            case ADD, SUBTRACT -> {
-                scale = Math.max(a.scale(), b.scale());
-                precision = Math.max(a.precision() - a.scale(), b.precision() - b.scale()) + scale + 1;
-            }
-            case MULTIPLY -> {
-                scale = a.scale() + b.scale();
-                precision = a.precision() + b.precision() + 1;
-            }
-            default -> throw new IllegalArgumentException("decimal arithmetic is ADD, SUBTRACT or MULTIPLY, not " + op);
+        if (op != Op.ADD && op != Op.SUBTRACT && op != Op.MULTIPLY) {
+            throw new IllegalArgumentException("decimal arithmetic is ADD, SUBTRACT or MULTIPLY, not " + op);
         }
-        if (precision > DType.MAX_DECIMAL64_PRECISION) {
-            throw new IllegalArgumentException(a + " " + op + " " + b + " is decimal(" + precision + "," + scale
-                    + "), more than the 18 digits programs compute with");
+        Exact exact = exact(op, a, b);
+        if (exact.precision() > DType.MAX_DECIMAL64_PRECISION) {
+            throw new IllegalArgumentException(a + " " + op + " " + b + " is decimal(" + exact.precision() + ","
+                    + exact.scale() + "), more than the 18 digits programs compute with");
         }
-        return DType.decimal64(precision, scale);
+        return DType.decimal64(exact.precision(), exact.scale());
+    }
+
+    /** The precision and scale of an exact sum, difference or product (Spark's, before any bounding). */
+    private record Exact(int precision, int scale) {}
+
+    private static Exact exact(Op op, DType a, DType b) {
+        if (op == Op.MULTIPLY) {
+            return new Exact(a.precision() + b.precision() + 1, a.scale() + b.scale());
+        }
+        int scale = Math.max(a.scale(), b.scale());
+        return new Exact(Math.max(a.precision() - a.scale(), b.precision() - b.scale()) + scale + 1, scale);
     }
 
     /**
@@ -192,8 +194,9 @@ final class DecimalOps {
                     + y.type() + " -> " + result);
         }
         if (op != Op.DIVIDE && x.type().id() == TypeId.DECIMAL64 && y.type().id() == TypeId.DECIMAL64) {
-            DType exact = exactType(op, x.type(), y.type());
-            if (exact.id() == TypeId.DECIMAL64 && exact.equals(result)) {
+            Exact exact = exact(op, x.type(), y.type());
+            if (result.id() == TypeId.DECIMAL64 && exact.precision() == result.precision()
+                    && exact.scale() == result.scale()) {
                 return arithmetic(b, op, x, y);
             }
         }
@@ -214,18 +217,6 @@ final class DecimalOps {
             return value;
         }
         return cast(b, value, DType.decimal128(DType.MAX_DECIMAL64_PRECISION + 1, t.scale()));
-    }
-
-    /**
-     * The exact type of a DECIMAL64 sum, difference or product (Spark's, before any bounding) when it has
-     * at most 18 digits, else a DECIMAL128 type standing for "wider".
-     */
-    private static DType exactType(Op op, DType a, DType b) {
-        int scale = op == Op.MULTIPLY ? a.scale() + b.scale() : Math.max(a.scale(), b.scale());
-        int precision = op == Op.MULTIPLY ? a.precision() + b.precision() + 1
-                : Math.max(a.precision() - a.scale(), b.precision() - b.scale()) + scale + 1;
-        return precision <= DType.MAX_DECIMAL64_PRECISION ? DType.decimal64(precision, scale)
-                : DType.decimal128(DType.MAX_DECIMAL128_PRECISION, 0);
     }
 
     /** {@code value} at {@code target}'s scale; the same register when the scale already matches. */

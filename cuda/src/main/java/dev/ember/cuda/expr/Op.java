@@ -32,8 +32,9 @@ import java.util.function.Predicate;
 public enum Op {
     /**
      * Numeric {@code a + b}: integral types wrap at their own width (tinyint + tinyint stays tinyint);
-     * IEEE for floats. On DECIMAL64 (emitted only by {@link ProgramBuilder#decimalAdd}, on operands
-     * rescaled to the result's scale) the sum of the unscaled values, which cannot overflow int64.
+     * IEEE for floats. On DECIMAL64 (emitted only by {@link ProgramBuilder#decimalAdd} and {@link
+     * ProgramBuilder#decimalArithmetic}, on operands rescaled to the result's scale) the sum of the
+     * unscaled values, which cannot overflow int64.
      */
     ADD(10, Shape.BINARY_NUMERIC),
     /** Numeric {@code a - b}, wrapping like {@link #ADD}. */
