@@ -43,6 +43,7 @@ public final class GpuDiff {
     private final Set<String> expectedGpu = new LinkedHashSet<>();
     private final Set<String> allowedCpu = new LinkedHashSet<>();
     private boolean ordered;
+    private int[] orderKeys;
     private double tolerance;
 
     private GpuDiff(SparkSession spark) {
@@ -67,6 +68,16 @@ public final class GpuDiff {
     /** Compares rows in order (the query defines one). */
     public GpuDiff ordered() {
         this.ordered = true;
+        return this;
+    }
+
+    /**
+     * Compares rows as multisets and, in addition, the values of columns {@code keyColumns} row by row
+     * in order: the query sorts by those columns, and rows that tie on them may come in any order
+     * (-0.0 ties with 0.0, as Spark's sort orders them).
+     */
+    public GpuDiff orderedBy(int... keyColumns) {
+        this.orderKeys = keyColumns.clone();
         return this;
     }
 
@@ -183,6 +194,17 @@ public final class GpuDiff {
     private void assertRowsEqual(List<Row> expected, List<Row> actual) {
         // Sizes only: a million-row list in the message would bury the difference.
         assertThat(actual.size()).as("row count (Spark, then Ember)").isEqualTo(expected.size());
+        if (orderKeys != null) {
+            for (int i = 0; i < expected.size(); i++) {
+                for (int c : orderKeys) {
+                    if (!sameSortKey(expected.get(i).get(c), actual.get(i).get(c))) {
+                        throw new AssertionError("row " + i + ": the sort key column " + c + " is "
+                                + expected.get(i).get(c) + " in Spark's order but " + actual.get(i).get(c)
+                                + " in Ember's: Spark has " + expected.get(i) + ", Ember has " + actual.get(i));
+                    }
+                }
+            }
+        }
         List<Row> e = new ArrayList<>(expected);
         List<Row> a = new ArrayList<>(actual);
         if (!ordered) {
@@ -210,6 +232,25 @@ public final class GpuDiff {
             sb.append(v == null ? "\u0000null" : v instanceof BigDecimal d ? d.toPlainString() : String.valueOf(v)).append('\u0001');
         }
         return sb.toString();
+    }
+
+    private static boolean sameSortKey(Object e, Object a) {
+        if (e == null || a == null) {
+            return e == a;
+        }
+        if (e instanceof Double ed && a instanceof Double ad) {
+            return ed.doubleValue() == ad.doubleValue() || ed.isNaN() && ad.isNaN();
+        }
+        if (e instanceof Float ef && a instanceof Float af) {
+            return ef.floatValue() == af.floatValue() || ef.isNaN() && af.isNaN();
+        }
+        if (e instanceof BigDecimal ed && a instanceof BigDecimal ad) {
+            return ed.compareTo(ad) == 0;
+        }
+        if (e instanceof byte[] eb && a instanceof byte[] ab) {
+            return Arrays.equals(eb, ab);
+        }
+        return e.equals(a);
     }
 
     private boolean valuesEqual(Object e, Object a) {

@@ -10,11 +10,15 @@ import dev.ember.cuda.column.DType;
 import dev.ember.cuda.column.Table;
 import dev.ember.cuda.ops.Bitmaps;
 import dev.ember.cuda.ops.CopyWithOffset;
+import dev.ember.cuda.ops.Gather;
 import dev.ember.cuda.ops.Strings;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Row-range operations on device tables built from the offset-copy and string kernels: slice and concatenate. */
+/**
+ * Row operations on device tables built from the offset-copy, gather and string kernels: slice,
+ * concatenate, gather.
+ */
 public final class DeviceTables {
     private DeviceTables() {}
 
@@ -58,6 +62,40 @@ public final class DeviceTables {
             throw e;
         }
         return Table.of(count, out);
+    }
+
+    /**
+     * A new table of rows {@code map[0..n)} of {@code table} ({@code map}: {@code n} int32 row indices on
+     * the device, each a row of the table); {@code table} and {@code map} stay the caller's.
+     */
+    public static Table gather(Device device, Table table, DeviceBuffer map, long n, Stream stream) {
+        requireNonNull(table, "table is null");
+        requireNonNull(map, "map is null");
+        List<Column> out = new ArrayList<>();
+        try {
+            for (Column c : table.columns()) {
+                out.add(gather(device, c, map, n, stream));
+            }
+        } catch (RuntimeException | Error e) {
+            out.forEach(Column::close);
+            throw e;
+        }
+        return Table.of(n, out);
+    }
+
+    private static Column gather(Device device, Column c, DeviceBuffer map, long n, Stream stream) {
+        if (c.type().id() == DType.TypeId.STRING) {
+            return Strings.gather(device, c, map, n, stream);
+        }
+        Gather.Gathered g = Gather.gather(device, c.data(), c.hasValidity() ? c.validity() : null, c.rowCount(),
+                c.type().sizeInBytes(), map, Gather.MapType.INT32, n, stream);
+        if (!c.hasValidity()) {
+            // Every map entry is a row of the table: no source nulls, no nulls gathered.
+            DeviceBuffer data = g.data();
+            g.validity().close();
+            return Column.create(c.type(), n, data, null, 0);
+        }
+        return Column.create(c.type(), n, g.data(), g.validity(), Column.UNKNOWN_NULL_COUNT);
     }
 
     /**

@@ -79,6 +79,12 @@ public final class EmberConf {
             "Internal, for tests: the most UTF-8 bytes one string column of a device batch holds (at most, and by "
                     + "default, the 2147483647 bytes int32 offsets address). Batches are split, and are not "
                     + "concatenated, past it; a single row larger than the limit forms a batch of its own.");
+    public static final ConfEntry<Long> SORT_RUN_BYTES = ConfEntry.bytes("spark.ember.sql.sort.runBytes",
+            512L << 20, 1L << 10, false,
+            "Device bytes of input a GPU sort holds at once, per task. A partition up to this size is sorted in one "
+                    + "piece (the sort needs about three times the input's bytes while it runs); a larger one is "
+                    + "sorted in runs of this size that are kept in host memory and merged on the GPU, which "
+                    + "costs a copy to the host and back and more sorting, but never fails for size.");
     public static final ConfEntry<Integer> CONCURRENT_GPU_TASKS = ConfEntry.integer(
             "spark.ember.sql.concurrentGpuTasks", 2, 1, true,
             "Number of tasks per executor that may use the GPU at once. A task takes a permit the first time it "
@@ -98,7 +104,8 @@ public final class EmberConf {
                     + "GPU and why the others stay on the CPU. The same summaries go to the event log when it is on.");
 
     private static final List<ConfEntry<?>> CORE = List.of(SQL_ENABLED, DEVICE, POOL_LIMIT, EXPLAIN, MODE,
-            BATCH_SIZE_BYTES, STRING_BATCH_MAX_BYTES, CONCURRENT_GPU_TASKS, REPLACE_SORT_MERGE_JOIN, UI_ENABLED);
+            BATCH_SIZE_BYTES, STRING_BATCH_MAX_BYTES, SORT_RUN_BYTES, CONCURRENT_GPU_TASKS, REPLACE_SORT_MERGE_JOIN,
+            UI_ENABLED);
 
     private final Function<String, String> lookup;
 
@@ -171,6 +178,10 @@ public final class EmberConf {
 
     public DeviceKind device() {
         return get(DEVICE);
+    }
+
+    public long sortRunBytes() {
+        return get(SORT_RUN_BYTES);
     }
 
     public long poolLimitBytes() {

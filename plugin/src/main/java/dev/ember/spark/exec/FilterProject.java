@@ -31,7 +31,7 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  * the filter is selective; gathering first moves only selected rows, and pass-through columns need
  * that gather anyway. When every row is selected nothing is gathered.
  */
-final class FilterProject {
+public final class FilterProject {
     private FilterProject() {}
 
     /**
@@ -41,7 +41,7 @@ final class FilterProject {
      * @param projection the projection's split, or null to pass every column on
      * @param program {@code projection.computed()} compiled, or null when nothing is computed
      */
-    static ColumnarBatch apply(ColumnarBatch batch, ExprPrograms.Compiled condition, ExprPrograms.Projection projection,
+    public static ColumnarBatch apply(ColumnarBatch batch, ExprPrograms.Compiled condition, ExprPrograms.Projection projection,
             ExprPrograms.Compiled program, StructType schema) {
         try (batch; Table in = GpuColumnVector.toTable(batch)) {
             Device device = EmberRuntime.get().device();

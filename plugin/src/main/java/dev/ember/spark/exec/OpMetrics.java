@@ -23,7 +23,8 @@ public final class OpMetrics implements Serializable {
         OUTPUT_ROWS("numOutputRows", "number of output rows"),
         OUTPUT_BATCHES("numOutputBatches", "number of output batches"),
         BYTES_TO_DEVICE("bytesToDevice", "bytes copied host to device"),
-        BYTES_TO_HOST("bytesToHost", "bytes copied device to host");
+        BYTES_TO_HOST("bytesToHost", "bytes copied device to host"),
+        HOST_RUNS("numHostRuns", "sorted runs kept on the host");
 
         private final String key;
         private final String description;
@@ -51,7 +52,7 @@ public final class OpMetrics implements Serializable {
             m.put(k, switch (k) {
                 case GPU_TIME -> SQLMetrics.createNanoTimingMetric(sc, k.description, -1L);
                 case BYTES_TO_DEVICE, BYTES_TO_HOST -> SQLMetrics.createSizeMetric(sc, k.description, -1L);
-                case OUTPUT_ROWS, OUTPUT_BATCHES -> SQLMetrics.createMetric(sc, k.description);
+                case OUTPUT_ROWS, OUTPUT_BATCHES, HOST_RUNS -> SQLMetrics.createMetric(sc, k.description);
             });
         }
         return new OpMetrics(m);

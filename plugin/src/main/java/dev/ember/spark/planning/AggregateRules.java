@@ -59,20 +59,7 @@ final class AggregateRules {
      * aggregate needs no order and nothing else reads the sort.
      */
     static SparkPlan withoutKeySort(SortAggregateExec p, SparkPlan child) {
-        if (!(child instanceof SortExec sort) || sort.global()) {
-            return child;
-        }
-        List<SortOrder> required = CollectionConverters.asJava(p.requiredChildOrdering().head());
-        List<SortOrder> ordering = CollectionConverters.asJava(sort.sortOrder());
-        if (required.size() != ordering.size()) {
-            return child;
-        }
-        for (int i = 0; i < required.size(); i++) {
-            if (!required.get(i).semanticEquals(ordering.get(i))) {
-                return child;
-            }
-        }
-        return sort.child();
+        return SortRules.withoutSort(child, p.requiredChildOrdering().head());
     }
 
     /** A rule of one of Spark's aggregate classes ({@code P} is a {@code BaseAggregateExec}). */

@@ -57,6 +57,8 @@ public final class ExecRules {
             JoinRules.shuffledHashJoin(),
             JoinRules.sortMergeJoin(),
             JoinRules.broadcastHashJoin(),
+            SortRules.sort(),
+            SortRules.takeOrderedAndProject(),
             ExchangeRules.shuffleExchange(),
             ExchangeRules.broadcastExchange());
 

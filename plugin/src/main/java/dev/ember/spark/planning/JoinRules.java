@@ -116,19 +116,6 @@ final class JoinRules {
      * sort-merge join's required ordering of child {@code index}: the hash join needs no order.
      */
     static SparkPlan withoutKeySort(SortMergeJoinExec p, SparkPlan child, int index) {
-        if (!(child instanceof SortExec sort) || sort.global()) {
-            return child;
-        }
-        List<SortOrder> required = CollectionConverters.asJava(p.requiredChildOrdering().apply(index));
-        List<SortOrder> ordering = CollectionConverters.asJava(sort.sortOrder());
-        if (required.size() != ordering.size()) {
-            return child;
-        }
-        for (int i = 0; i < required.size(); i++) {
-            if (!required.get(i).semanticEquals(ordering.get(i))) {
-                return child;
-            }
-        }
-        return sort.child();
+        return SortRules.withoutSort(child, p.requiredChildOrdering().apply(index));
     }
 }

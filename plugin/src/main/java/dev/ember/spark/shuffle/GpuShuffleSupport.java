@@ -86,9 +86,17 @@ public final class GpuShuffleSupport implements ColumnarShuffleSupport, Serializ
     @Override
     public ShuffleDependency<Object, Object, Object> dependency(SparkPlan child, Partitioning partitioning,
             Map<String, SQLMetric> metricsByKey) {
+        return dependency(child.executeColumnar(), CollectionConverters.asJava(child.output()), child.schema(),
+                partitioning, metricsByKey);
+    }
+
+    /**
+     * The shuffle of {@code batches} (device batches of {@code input}'s columns, {@code schema}) by
+     * {@code partitioning}: what an operator that shuffles inside itself (top-N's single partition) uses.
+     */
+    public ShuffleDependency<Object, Object, Object> dependency(RDD<ColumnarBatch> batches, List<Attribute> input,
+            StructType schema, Partitioning partitioning, Map<String, SQLMetric> metricsByKey) {
         ShuffleMetrics metrics = new ShuffleMetrics(metricsByKey);
-        List<Attribute> input = CollectionConverters.asJava(child.output());
-        RDD<ColumnarBatch> batches = child.executeColumnar();
         DevicePartitioning device = describe(partitioning, input, batches);
         Function2<Object, scala.collection.Iterator<ColumnarBatch>, scala.collection.Iterator<Product2<Object, Object>>>
                 split = (Function2<Object, scala.collection.Iterator<ColumnarBatch>,
@@ -100,7 +108,7 @@ public final class GpuShuffleSupport implements ColumnarShuffleSupport, Serializ
                         };
         RDD<Product2<Object, Object>> records = batches.mapPartitionsWithIndexInternal(split, false,
                 device.orderSensitive(), tag(Product2.class));
-        ArrowShuffleSerializer serializer = new ArrowShuffleSerializer(child.schema(), metrics.get(ShuffleMetrics.DATA_SIZE),
+        ArrowShuffleSerializer serializer = new ArrowShuffleSerializer(schema, metrics.get(ShuffleMetrics.DATA_SIZE),
                 metrics.get(ShuffleMetrics.SERIALIZE_TIME), metrics.get(ShuffleMetrics.DESERIALIZE_TIME));
         ShuffleDependency<Object, Object, Object> dependency = new ShuffleDependency<>(records,
                 new PartitionIdPassthrough(device.numPartitions()), serializer, Option.empty(), Option.empty(), false,

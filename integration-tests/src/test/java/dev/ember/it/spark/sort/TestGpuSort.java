@@ -1,0 +1,124 @@
+package dev.ember.it.spark.sort;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ember.it.spark.BothAdaptiveModes;
+import dev.ember.it.spark.GpuDiff;
+import dev.ember.it.spark.RandomRows;
+import dev.ember.it.spark.SparkSessionExtension;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code ORDER BY} and {@code sortWithinPartitions} on the GPU against Spark: every column type in both
+ * directions and null placements, several keys, computed keys, many batches, empty and single-row
+ * partitions, and partitions merged from runs kept on the host. Rows are compared as multisets and the
+ * sort keys row by row (rows that tie may come in any order, in Spark as in Ember).
+ */
+@ExtendWith(SparkSessionExtension.class)
+class TestGpuSort {
+    private static Dataset<Row> allTypes(SparkSession s, int rows, long seed, int partitions) {
+        return RandomRows.table(s, RandomRows.ALL_TYPES, rows, seed).repartition(partitions);
+    }
+
+    static long metric(GpuDiff.Run run, String node, String metric) {
+        return run.operators().stream().filter(o -> o.nodeName().equals(node))
+                .mapToLong(p -> p.metrics().get(metric).get().value()).sum();
+    }
+
+    @BothAdaptiveModes
+    void everyTypeEveryDirection(boolean adaptive, SparkSession spark) {
+        for (StructField f : RandomRows.ALL_TYPES.fields()) {
+            int key = RandomRows.ALL_TYPES.fieldIndex(f.name());
+            Column c = col(f.name());
+            for (Column order : new Column[] {c.asc(), c.desc(), c.asc_nulls_last(), c.desc_nulls_first()}) {
+                GpuDiff.Run run = GpuDiff.of(spark).adaptive(adaptive).orderedBy(key)
+                        .expectGpu("GpuSort", "GpuShuffleExchange")
+                        .assertGpuAndCpuEqual(s -> allTypes(s, 700, 11 + key, 3).orderBy(order));
+                assertThat(metric(run, "GpuSort", "numOutputRows")).isEqualTo(700);
+            }
+        }
+    }
+
+    @BothAdaptiveModes
+    void severalKeysAndComputedKeys(boolean adaptive, SparkSession spark) {
+        int b = RandomRows.ALL_TYPES.fieldIndex("b");
+        int i8 = RandomRows.ALL_TYPES.fieldIndex("i8");
+        int f64 = RandomRows.ALL_TYPES.fieldIndex("f64");
+        int dec30 = RandomRows.ALL_TYPES.fieldIndex("dec30");
+        int i64 = RandomRows.ALL_TYPES.fieldIndex("i64");
+        GpuDiff diff = GpuDiff.of(spark).adaptive(adaptive).expectGpu("GpuSort");
+        diff.orderedBy(b, i8, f64, i64).assertGpuAndCpuEqual(s -> allTypes(s, 3000, 21, 4)
+                .orderBy(col("b").desc(), col("i8").asc_nulls_last(), col("f64").desc(), col("i64")));
+        diff.orderedBy(dec30, i8).assertGpuAndCpuEqual(s -> allTypes(s, 3000, 22, 2)
+                .orderBy(col("dec30").desc_nulls_first(), col("i8")));
+        // Keys the GPU computes: the rows come out in the order of the computed values.
+        GpuDiff.of(spark).adaptive(adaptive).orderedBy(0, 1).expectGpu("GpuSort")
+                .assertGpuAndCpuEqual(s -> allTypes(s, 2000, 23, 3)
+                        .selectExpr("i32 % 7 AS m", "i16 * 2 + 1 AS t", "i64", "f32")
+                        .orderBy(col("m").desc(), col("t").asc_nulls_last()));
+        GpuDiff.of(spark).adaptive(adaptive).orderedBy(0).expectGpu("GpuSort")
+                .assertGpuAndCpuEqual(s -> allTypes(s, 1000, 24, 3).sort(col("i32").plus(col("i16")).desc())
+                        .selectExpr("i32 + i16", "f64"));
+    }
+
+    @BothAdaptiveModes
+    void withinPartitionsManyBatchesAndTinyPartitions(boolean adaptive, SparkSession spark) {
+        int i32 = RandomRows.ALL_TYPES.fieldIndex("i32");
+        int f32 = RandomRows.ALL_TYPES.fieldIndex("f32");
+        // One input partition: sorted within it is sorted; 1k batches make the sorted rows many slices.
+        GpuDiff.Run run = GpuDiff.of(spark).adaptive(adaptive).conf("spark.ember.sql.batchSizeBytes", "4k")
+                .orderedBy(i32, f32).expectGpu("GpuSort")
+                .assertGpuAndCpuEqual(s -> allTypes(s, 5000, 31, 1).sortWithinPartitions(col("i32").desc(),
+                        col("f32")));
+        assertThat(metric(run, "GpuSort", "numOutputBatches")).as("sorted partitions handed out in slices")
+                .isGreaterThan(3);
+        GpuDiff.of(spark).adaptive(adaptive).expectGpu("GpuSort")
+                .assertGpuAndCpuEqual(s -> allTypes(s, 3000, 35, 3).sortWithinPartitions(col("dec38")));
+        // One row per partition and empty partitions, a two-row table (Spark drops the sort of one row), none.
+        GpuDiff diff = GpuDiff.of(spark).adaptive(adaptive).orderedBy(i32).expectGpu("GpuSort");
+        diff.assertGpuAndCpuEqual(s -> allTypes(s, 5, 32, 8).orderBy(col("i32")));
+        diff.assertGpuAndCpuEqual(s -> allTypes(s, 2, 33, 1).orderBy(col("i32").desc()));
+        diff.assertGpuAndCpuEqual(s -> allTypes(s, 0, 34, 2).orderBy(col("i32")));
+    }
+
+    @BothAdaptiveModes
+    void partitionsLargerThanARunAreMergedFromTheHost(boolean adaptive, SparkSession spark) {
+        int i64 = RandomRows.ALL_TYPES.fieldIndex("i64");
+        int f64 = RandomRows.ALL_TYPES.fieldIndex("f64");
+        // 8k-byte runs of 1k-byte batches: a partition of 6,000 rows is sorted in many runs and merged.
+        GpuDiff.Run run = GpuDiff.of(spark).adaptive(adaptive).orderedBy(i64, f64)
+                .conf("spark.ember.sql.batchSizeBytes", "1k").conf("spark.ember.sql.sort.runBytes", "8k")
+                .expectGpu("GpuSort")
+                .assertGpuAndCpuEqual(s -> allTypes(s, 6000, 41, 1).orderBy(col("i64").desc_nulls_first(),
+                        col("f64")));
+        assertThat(metric(run, "GpuSort", "numHostRuns")).as("runs kept on the host").isGreaterThan(4);
+        assertThat(metric(run, "GpuSort", "numOutputRows")).isEqualTo(6000);
+        // Many equal keys across runs: ties from every run come out together.
+        GpuDiff.Run ties = GpuDiff.of(spark).adaptive(adaptive).orderedBy(0)
+                .conf("spark.ember.sql.batchSizeBytes", "1k").conf("spark.ember.sql.sort.runBytes", "4k")
+                .expectGpu("GpuSort")
+                .assertGpuAndCpuEqual(s -> allTypes(s, 4000, 42, 1).selectExpr("i32 % 3 AS k", "i64", "d")
+                        .orderBy(col("k")));
+        assertThat(metric(ties, "GpuSort", "numHostRuns")).isGreaterThan(4);
+    }
+
+    @BothAdaptiveModes
+    void sortsOfSortMergeJoinsAreDroppedWithTheJoin(boolean adaptive, SparkSession spark) {
+        GpuDiff.Run run = GpuDiff.of(spark).adaptive(adaptive).conf("spark.sql.autoBroadcastJoinThreshold", "-1")
+                .expectGpu("GpuShuffledHashJoin")
+                .assertGpuAndCpuEqual(s -> s.range(0, 2000, 1, 3).selectExpr("id % 97 AS k", "id AS v")
+                        .join(s.range(0, 500, 1, 2).selectExpr("id % 89 AS k", "id * 2 AS w"), "k"));
+        assertThat(run.nodeNames()).as("no sort left below the replaced sort-merge join").noneMatch(
+                n -> n.equals("GpuSort") || n.equals("Sort"));
+        for (SparkPlan p : run.operators()) {
+            assertThat(p.nodeName()).isNotEqualTo("SortMergeJoin");
+        }
+    }
+}
