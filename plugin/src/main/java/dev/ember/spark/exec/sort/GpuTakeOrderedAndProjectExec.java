@@ -9,7 +9,7 @@ import dev.ember.spark.exec.GpuUnaryExecBase;
 import dev.ember.spark.exec.OpMetrics;
 import dev.ember.spark.shuffle.GpuShuffleSupport;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +71,9 @@ public final class GpuTakeOrderedAndProjectExec extends GpuUnaryExecBase impleme
 
     @Override
     public scala.collection.immutable.Map<String, SQLMetric> metrics() {
-        Map<String, SQLMetric> all = new HashMap<>(CollectionConverters.asJava(super.metrics()));
-        all.putAll(shuffleMetrics());
+        // The shuffle's own names (numOutputRows among them) would hide the operator's: prefixed.
+        Map<String, SQLMetric> all = new LinkedHashMap<>(CollectionConverters.asJava(super.metrics()));
+        shuffleMetrics().forEach((key, metric) -> all.put("shuffle." + key, metric));
         return scala.collection.immutable.Map.from(CollectionConverters.asScala(all));
     }
 
