@@ -48,6 +48,31 @@
 // ember_sort_compose(int32_t* out, const int32_t* perm, const int32_t* order, int64_t n)
 //   out[i] = perm[order[i]]: the permutation after the last pass. out must not overlap the inputs.
 //   Any launch configuration.
+//
+// String keys (RadixSort ranks each STRING key column before the sort): in rounds of 7 bytes, the rows
+// are sorted by (their rank after the previous round, the round's word) and ranked again, densely, until
+// no two rows that tie still have bytes left to compare.
+//
+// ember_sort_string_word(uint64_t* keys, uint64_t* bits, const int32_t* offsets, const uint8_t* chars,
+//                        const uint8_t* validity, int64_t start, int64_t n)
+//   Row i's string is chars[offsets[i], offsets[i + 1]) (len bytes); rem = len - start. keys[i] =
+//   the string's bytes [start, start + 7) as a big-endian unsigned number in bits 63..8 (bytes past the
+//   end are 0) | min(max(rem, 0), 8) in bits 7..0 (8: bytes follow the seven). Comparing two rows' words
+//   as unsigned integers orders them as their bytes [start, ...) compare in unsigned binary order, a
+//   proper prefix first, as far as these 7 bytes tell; equal words with a low byte below 8 mean equal
+//   strings from start on, and a low byte of 8 that the strings go on. A null row's word is 0 (like
+//   an empty string's), whatever its offsets. bits: 2 uint64: bits[0] |= the OR of the words of all
+//   rows (null rows included), bits[1] |= the OR of their complements. start >= 0. chars is read only
+//   inside the rows' bytes (it may be null when every row is empty).
+//   Launch: blockDim.x a multiple of 32, any grid (as the normalize kernels).
+//
+// ember_sort_rank_marks(int32_t* marks, uint64_t* more, const int32_t* order, const int32_t* rank,
+//                       const uint64_t* keys, int64_t n)
+//   order: the rows sorted by (rank, keys) (rank null: by keys). For p in [0, n - 1): with a = order[p],
+//   b = order[p + 1], tie = keys[a] == keys[b] && (rank == null || rank[a] == rank[b]): marks[p] = tie ?
+//   0 : 1; marks[n - 1] = 0. So the exclusive prefix sum of marks at p is the dense rank of row order[p].
+//   *more += the number of ties whose word's low byte is 8 (both strings have bytes beyond this round):
+//   zero means the ranks are final. Launch: blockDim.x a multiple of 32, any grid.
 #include "ember.cuh"
 
 namespace {
@@ -214,4 +239,52 @@ extern "C" __global__ void ember_sort_null_digit(int32_t* digits, int32_t* perm_
 
 extern "C" __global__ void ember_sort_compose(int32_t* out, const int32_t* perm, const int32_t* order, int64_t n) {
   EMBER_GRID_STRIDE(i, n) { out[i] = perm[order[i]]; }
+}
+
+extern "C" __global__ void ember_sort_string_word(uint64_t* keys, uint64_t* bits, const int32_t* offsets,
+                                                  const uint8_t* chars, const uint8_t* validity, int64_t start,
+                                                  int64_t n) {
+  uint64_t any = 0;
+  uint64_t any_not = 0;
+  EMBER_GRID_STRIDE(i, n) {
+    uint64_t w = 0;
+    if (ember_is_valid(validity, i)) {
+      const int64_t begin = offsets[i];
+      const int64_t rem = static_cast<int64_t>(offsets[i + 1]) - begin - start;
+      const int64_t take = rem < 7 ? (rem > 0 ? rem : 0) : 7;
+      const uint8_t* s = chars + begin + start;
+      for (int64_t j = 0; j < take; j++) w |= static_cast<uint64_t>(s[j]) << (56 - 8 * j);
+      w |= static_cast<uint64_t>(rem < 8 ? (rem > 0 ? rem : 0) : 8);
+    }
+    keys[i] = w;
+    any |= w;
+    any_not |= ~w;
+  }
+  const bool leader = (threadIdx.x & 31) == 0;
+  const uint64_t a = sort_warp_or(any);
+  const uint64_t b = sort_warp_or(any_not);
+  if (leader && a != 0) atomicOr(reinterpret_cast<unsigned long long*>(&bits[0]), a);
+  if (leader && b != 0) atomicOr(reinterpret_cast<unsigned long long*>(&bits[1]), b);
+}
+
+extern "C" __global__ void ember_sort_rank_marks(int32_t* marks, uint64_t* more, const int32_t* order,
+                                                 const int32_t* rank, const uint64_t* keys, int64_t n) {
+  uint64_t continuing = 0;
+  EMBER_GRID_STRIDE(p, n) {
+    int32_t mark = 0;
+    if (p + 1 < n) {
+      const int32_t a = order[p];
+      const int32_t b = order[p + 1];
+      const uint64_t wa = keys[a];
+      const bool tie = wa == keys[b] && (rank == nullptr || rank[a] == rank[b]);
+      mark = tie ? 0 : 1;
+      if (tie && (wa & 0xffu) == 8) continuing++;
+    }
+    marks[p] = mark;
+  }
+  // Every lane of every (whole) warp gets here: one atomic per warp that counted something.
+  for (int offset = 16; offset > 0; offset >>= 1) continuing += __shfl_xor_sync(FULL_WARP, continuing, offset);
+  if ((threadIdx.x & 31) == 0 && continuing != 0) {
+    atomicAdd(reinterpret_cast<unsigned long long*>(more), static_cast<unsigned long long>(continuing));
+  }
 }

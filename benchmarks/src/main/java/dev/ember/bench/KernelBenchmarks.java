@@ -128,6 +128,26 @@ public class KernelBenchmarks {
     }
 
     @Benchmark
+    public void sortInt32(Counters counters) {
+        counters.add(workload.run());
+    }
+
+    @Benchmark
+    public void sortInt64(Counters counters) {
+        counters.add(workload.run());
+    }
+
+    @Benchmark
+    public void sortTwoKeys(Counters counters) {
+        counters.add(workload.run());
+    }
+
+    @Benchmark
+    public void sortStrings(Counters counters) {
+        counters.add(workload.run());
+    }
+
+    @Benchmark
     public void hashAggregate(Counters counters) {
         counters.add(workload.run());
     }

@@ -3,6 +3,8 @@ package dev.ember.cuda.emulated;
 import static dev.ember.cuda.kernel.SortKernels.COMPOSE;
 import static dev.ember.cuda.kernel.SortKernels.DIGIT;
 import static dev.ember.cuda.kernel.SortKernels.NULL_DIGIT;
+import static dev.ember.cuda.kernel.SortKernels.RANK_MARKS;
+import static dev.ember.cuda.kernel.SortKernels.STRING_WORD;
 
 import dev.ember.cuda.kernel.KernelArgs;
 import dev.ember.cuda.kernel.LaunchConfig;
@@ -13,7 +15,8 @@ import java.util.Map;
 /**
  * Emulations of {@code sort.cu}, row by row: each key value's order-preserving words from Java's own
  * view of the value (a signed integer offset into the unsigned range, a float's total order with NaN
- * and -0.0 canonicalized first), the OR accumulators, the digits at the permutation, the composition.
+ * and -0.0 canonicalized first), the OR accumulators, the digits at the permutation, the composition;
+ * a string's round word from its bytes as a Java array, and the rank marks from pairs of sorted rows.
  */
 final class SortEmulation {
     private SortEmulation() {}
@@ -46,6 +49,8 @@ final class SortEmulation {
         map.put(DIGIT, SortEmulation::digit);
         map.put(NULL_DIGIT, SortEmulation::nullDigit);
         map.put(COMPOSE, SortEmulation::compose);
+        map.put(STRING_WORD, SortEmulation::stringWord);
+        map.put(RANK_MARKS, SortEmulation::rankMarks);
         return map;
     }
 
@@ -198,5 +203,109 @@ final class SortEmulation {
         for (long i = 0; i < n; i++) {
             m.putInt(out + i * 4, source(COMPOSE, m, perm, order, i, n));
         }
+    }
+
+    /**
+     * The word of a string's bytes from {@code start}: up to 7 of them, the first in the top byte, then
+     * how many bytes are left, at most 8. An empty tail (or a null row) gives 0.
+     */
+    static long stringWord(byte[] value, long start) {
+        long left = Math.max(0, value.length - start);
+        long word = 0;
+        for (int j = 0; j < 7; j++) {
+            long at = start + j;
+            int b = at < value.length ? value[(int) at] & 0xff : 0;
+            word = (word << 8) | b;
+        }
+        return (word << 8) | Math.min(left, 8);
+    }
+
+    private static void stringWord(LaunchConfig cfg, KernelArgs a, EmulatedMemory m) {
+        long keys = a.ptrAt(0), acc = a.ptrAt(1), offsets = a.ptrAt(2), chars = a.ptrAt(3), validity = a.ptrAt(4);
+        long start = a.i64At(5);
+        long n = a.i64At(6);
+        if (n < 0 || start < 0) {
+            throw new IllegalArgumentException(STRING_WORD + ": " + n + " rows from byte " + start);
+        }
+        if (cfg.blockX() % 32 != 0 || cfg.blockY() != 1 || cfg.blockZ() != 1) {
+            throw new IllegalArgumentException(STRING_WORD + " needs blocks of whole warps, not " + cfg);
+        }
+        m.check(acc, 16);
+        if (n == 0) {
+            return;
+        }
+        m.check(keys, n * 8);
+        m.check(offsets, (n + 1) * 4);
+        if (validity != 0) {
+            m.check(validity, (n + 7) / 8);
+        }
+        long any = 0;
+        long anyNot = 0;
+        for (long i = 0; i < n; i++) {
+            long word = 0;
+            if (m.isValid(validity, i)) {
+                int from = m.getInt(offsets + i * 4);
+                int to = m.getInt(offsets + (i + 1) * 4);
+                if (from < 0 || to < from) {
+                    throw new IllegalStateException(STRING_WORD + ": row " + i + " has offsets " + from + ", " + to);
+                }
+                byte[] value = new byte[to - from];
+                if (value.length > 0) {
+                    m.check(chars + from, value.length);
+                }
+                for (int j = 0; j < value.length; j++) {
+                    value[j] = m.getByte(chars + from + j);
+                }
+                word = stringWord(value, start);
+            }
+            m.putLong(keys + i * 8, word);
+            any |= word;
+            anyNot |= ~word;
+        }
+        m.putLong(acc, m.getLong(acc) | any);
+        m.putLong(acc + 8, m.getLong(acc + 8) | anyNot);
+    }
+
+    private static void rankMarks(LaunchConfig cfg, KernelArgs a, EmulatedMemory m) {
+        long marks = a.ptrAt(0), more = a.ptrAt(1), order = a.ptrAt(2), rank = a.ptrAt(3), keys = a.ptrAt(4);
+        long n = a.i64At(5);
+        if (n < 0 || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(RANK_MARKS + ": " + n + " rows");
+        }
+        if (cfg.blockX() % 32 != 0 || cfg.blockY() != 1 || cfg.blockZ() != 1) {
+            throw new IllegalArgumentException(RANK_MARKS + " needs blocks of whole warps, not " + cfg);
+        }
+        m.check(more, 8);
+        if (n == 0) {
+            return;
+        }
+        m.check(marks, n * 4);
+        m.check(order, n * 4);
+        m.check(keys, n * 8);
+        if (rank != 0) {
+            m.check(rank, n * 4);
+        }
+        long continuing = 0;
+        int previous = -1;
+        for (long p = 0; p < n; p++) {
+            int row = m.getInt(order + p * 4);
+            if (row < 0 || row >= n) {
+                throw new IllegalStateException(RANK_MARKS + ": order[" + p + "] = " + row + " is outside [0, " + n + ")");
+            }
+            if (p > 0) {
+                long word = m.getLong(keys + row * 8L);
+                boolean sameWord = m.getLong(keys + previous * 8L) == word;
+                boolean sameRank = rank == 0 || m.getInt(rank + previous * 4L) == m.getInt(rank + row * 4L);
+                boolean tie = sameWord && sameRank;
+                // The mark belongs to the earlier position: a new group starts after it.
+                m.putInt(marks + (p - 1) * 4, tie ? 0 : 1);
+                if (tie && (word & 0xff) == 8) {
+                    continuing++;
+                }
+            }
+            previous = row;
+        }
+        m.putInt(marks + (n - 1) * 4, 0);
+        m.putLong(more, m.getLong(more) + continuing);
     }
 }

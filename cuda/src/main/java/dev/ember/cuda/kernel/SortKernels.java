@@ -11,7 +11,8 @@ import java.util.List;
  * {@code sort.cu}: the kernels of the LSD radix sort of row indices ({@code dev.ember.cuda.ops.RadixSort}):
  * key columns to order-preserving unsigned 64-bit words (with the OR of the words and of their complements,
  * which tells the bytes that vary), a pass's 8-bit digits (or null flags) at the current permutation, and
- * the composition of the last permutation with the last split.
+ * the composition of the last permutation with the last split; for STRING keys, a round's 7-byte words of
+ * every string and the marks that rank the rows densely after a round's sort.
  */
 public final class SortKernels {
     /** Every normalize kernel: {@code (keys, bits, data, validity, descending, n)}. */
@@ -29,6 +30,10 @@ public final class SortKernels {
     public static final String NULL_DIGIT = "ember_sort_null_digit";
     /** {@code (out, perm, order, n)}. */
     public static final String COMPOSE = "ember_sort_compose";
+    /** {@code (keys, bits, offsets, chars, validity, start, n)}. */
+    public static final String STRING_WORD = "ember_sort_string_word";
+    /** {@code (marks, more, order, rank, keys, n)}. */
+    public static final String RANK_MARKS = "ember_sort_rank_marks";
 
     public static final List<String> NORMALIZE = List.of(NORMALIZE_BOOL8, NORMALIZE_I8, NORMALIZE_I16,
             NORMALIZE_I32, NORMALIZE_I64, NORMALIZE_F32, NORMALIZE_F64, NORMALIZE_DEC128);
@@ -44,11 +49,13 @@ public final class SortKernels {
             KernelSpec.of("sort", NORMALIZE_DEC128, PTR, PTR, PTR, PTR, I32, I64),
             KernelSpec.of("sort", DIGIT, PTR, PTR, PTR, PTR, PTR, I32, I64),
             KernelSpec.of("sort", NULL_DIGIT, PTR, PTR, PTR, PTR, PTR, I32, I64),
-            KernelSpec.of("sort", COMPOSE, PTR, PTR, PTR, I64)));
+            KernelSpec.of("sort", COMPOSE, PTR, PTR, PTR, I64),
+            KernelSpec.of("sort", STRING_WORD, PTR, PTR, PTR, PTR, PTR, I64, I64),
+            KernelSpec.of("sort", RANK_MARKS, PTR, PTR, PTR, PTR, PTR, I64)));
 
     private SortKernels() {}
 
-    /** The normalize kernel of a fixed-width key type; throws for STRING. */
+    /** The normalize kernel of a fixed-width key type; throws for STRING (which the sort ranks first). */
     public static String normalize(DType type) {
         return switch (type.id()) {
             case BOOL8 -> NORMALIZE_BOOL8;

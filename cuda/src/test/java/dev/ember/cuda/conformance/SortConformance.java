@@ -14,8 +14,10 @@ import dev.ember.cuda.kernel.SortKernels;
 import dev.ember.cuda.memory.Closeables;
 import dev.ember.cuda.ops.RadixSort;
 import dev.ember.cuda.ops.SortKey;
+import dev.ember.cuda.testing.DeviceStrings;
 import dev.ember.cuda.testing.KeyRows;
 import dev.ember.cuda.testing.RandomData;
+import dev.ember.cuda.testing.RandomStrings;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -29,12 +31,18 @@ import java.util.Set;
  * both directions, from the full range and from pools of a few values (so the OR accumulators show which
  * bytes vary), on grids of whole warps; the digit and null-digit steps with and without each map, at
  * every byte shift; the composition; and whole sorts ({@link RadixSort}) of one to three random key
- * columns of every type under every direction and null ordering. The whole-sort case sorts at most
- * {@link #WHOLE_SORT_ROWS} rows whatever the size, to keep the simulator's time small.
+ * columns of every type under every direction and null ordering. For STRING keys: the string word kernel
+ * at byte offsets inside, at the end of and past the strings (shared prefixes, proper prefixes, 0x00 and
+ * 0xff bytes, multi-byte UTF-8, empty strings, nulls, rows of up to 1,000 bytes), the rank marks with and
+ * without previous ranks, and whole sorts of string keys alone and among other keys. The whole-sort cases
+ * sort at most {@link #WHOLE_SORT_ROWS} rows whatever the size, the string kernels at most
+ * {@link #STRING_ROWS}, to keep the simulator's time small.
  */
 final class SortConformance {
     /** The most rows the whole-sort case sorts (its passes run the partition split many times). */
     static final int WHOLE_SORT_ROWS = 20_011;
+    /** The most rows the string word and rank mark cases take (the largest run's strings are large). */
+    static final int STRING_ROWS = 100_003;
 
     private static final List<DType> KEY_TYPES = List.of(DType.BOOL8, DType.INT8, DType.INT16, DType.INT32,
             DType.INT64, DType.FLOAT32, DType.FLOAT64, DType.DATE32, DType.TIMESTAMP_US, DType.decimal64(18, 2),
@@ -55,6 +63,9 @@ final class SortConformance {
         cases.add(digit(true));
         cases.add(compose());
         cases.add(wholeSort());
+        cases.add(stringWord());
+        cases.add(rankMarks());
+        cases.add(wholeStringSort());
         return cases;
     }
 
@@ -200,6 +211,103 @@ final class SortConformance {
                 }
                 KeyRows keyRows = KeyRows.random(r, types, rows);
                 List<Column> keys = keyRows.upload(device);
+                try (DeviceBuffer sorted = RadixSort.sortOrder(device, keys, order, device.defaultStream())) {
+                    out.add(DeviceArrays.downloadBytes(sorted, 0, rows * 4));
+                } finally {
+                    Closeables.closeAll(keys);
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Strings for a sort: half the time with prefixes shared up to 1,000 bytes, else short ones. */
+    private static byte[][] sortStrings(Random r, int n) {
+        return switch (r.nextInt(3)) {
+            case 0 -> RandomStrings.utf8(r, n, r.nextInt(3) * 0.1, 8);
+            case 1 -> RandomStrings.sortStrings(r, n, r.nextInt(3) * 0.1, 30);
+            default -> RandomStrings.sortStrings(r, n, r.nextInt(3) * 0.1, n > 1_000 ? 100 : 1_000);
+        };
+    }
+
+    private static ConformanceCase stringWord() {
+        return LambdaCase.of("sort string word", Set.of(SortKernels.STRING_WORD), (device, seed, n) -> {
+            Random r = new Random(seed);
+            int rows = Math.min(n, STRING_ROWS);
+            Stream stream = device.defaultStream();
+            List<byte[]> out = new ArrayList<>();
+            try (Column strings = DeviceStrings.column(device, sortStrings(r, rows));
+                    DeviceBuffer keys = device.allocate(rows * 8L);
+                    DeviceBuffer acc = device.allocate(16)) {
+                // The first round, a later one, a random offset and one past every string.
+                for (long start : new long[] {0, 7, r.nextInt(40), 2_000}) {
+                    device.memset(acc.address(), (byte) 0, 16, stream);
+                    device.kernel(SortKernels.STRING_WORD).launch(warpGrid(r), KernelArgs.create()
+                            .ptr(keys.address()).ptr(acc.address()).ptr(strings.offsetsAddress())
+                            .ptr(strings.dataAddress()).ptr(strings.validityAddress()).i64(start).i64(rows), stream);
+                    out.add(LambdaCase.bytes(keys));
+                    out.add(LambdaCase.bytes(acc));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static ConformanceCase rankMarks() {
+        return LambdaCase.of("sort rank marks", Set.of(SortKernels.RANK_MARKS), (device, seed, n) -> {
+            Random r = new Random(seed);
+            int rows = Math.min(n, STRING_ROWS);
+            List<byte[]> out = new ArrayList<>();
+            for (int round = 0; round < 2; round++) {
+                // Words from a small pool (ties), with low bytes below, at and above 8; ranks from a pool.
+                long[] pool = new long[1 + r.nextInt(4)];
+                for (int k = 0; k < pool.length; k++) {
+                    pool[k] = (r.nextLong() & ~0xffL) | r.nextInt(round == 0 ? 9 : 256);
+                }
+                long[] words = new long[rows];
+                int[] ranks = new int[rows];
+                for (int i = 0; i < rows; i++) {
+                    words[i] = pool[r.nextInt(pool.length)];
+                    ranks[i] = r.nextInt(3);
+                }
+                try (DeviceBuffer order = DeviceArrays.upload(device, permutation(r, rows));
+                        DeviceBuffer keys = DeviceArrays.upload(device, words);
+                        DeviceBuffer rank = round == 0 ? null : DeviceArrays.upload(device, ranks);
+                        DeviceBuffer marks = device.allocate(rows * 4L);
+                        DeviceBuffer more = DeviceArrays.upload(device, new long[] {r.nextInt(5)})) {
+                    device.kernel(SortKernels.RANK_MARKS).launch(warpGrid(r), KernelArgs.create()
+                            .ptr(marks.address()).ptr(more.address()).ptr(order.address())
+                            .ptr(LambdaCase.address(rank)).ptr(keys.address()).i64(rows), device.defaultStream());
+                    out.add(LambdaCase.bytes(marks));
+                    out.add(LambdaCase.bytes(more));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Whole sorts with STRING keys: the string kernels as the ranking rounds drive them. */
+    private static ConformanceCase wholeStringSort() {
+        Set<String> kernels = Set.of(SortKernels.STRING_WORD, SortKernels.RANK_MARKS, SortKernels.DIGIT,
+                SortKernels.NULL_DIGIT, SortKernels.COMPOSE, PartitionKernels.COUNT, PartitionKernels.ORDER,
+                ScanKernels.SCAN_TILES_I32);
+        return LambdaCase.of("sort whole radix sorts with string keys", kernels, (device, seed, n) -> {
+            Random r = new Random(seed);
+            int rows = Math.min(n, WHOLE_SORT_ROWS);
+            List<byte[]> out = new ArrayList<>();
+            // A string key alone, then a string key with a fixed-width one (either first) and ties.
+            for (int columns = 1; columns <= 2; columns++) {
+                List<DType> types = new ArrayList<>();
+                List<Object[]> values = new ArrayList<>();
+                List<SortKey> order = new ArrayList<>();
+                for (int k = 0; k < columns; k++) {
+                    boolean string = k == 0 ? columns == 1 || r.nextBoolean() : types.get(0).id() != DType.TypeId.STRING;
+                    DType type = string ? DType.STRING : KEY_TYPES.get(r.nextInt(KEY_TYPES.size()));
+                    types.add(type);
+                    values.add(string ? sortStrings(r, rows) : KeyRows.values(r, type, rows));
+                    order.add(SORT_KEYS.get(r.nextInt(SORT_KEYS.size())));
+                }
+                List<Column> keys = KeyRows.of(types, values).upload(device);
                 try (DeviceBuffer sorted = RadixSort.sortOrder(device, keys, order, device.defaultStream())) {
                     out.add(DeviceArrays.downloadBytes(sorted, 0, rows * 4));
                 } finally {

@@ -12,8 +12,10 @@ import dev.ember.cuda.kernel.PartitionKernels;
 import dev.ember.cuda.kernel.SortKernels;
 import dev.ember.cuda.memory.Closeables;
 import dev.ember.cuda.testing.KeyRows;
+import dev.ember.cuda.testing.RandomStrings;
 import dev.ember.cuda.testing.TestDevices;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,17 +24,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link RadixSort} against a stable {@link List#sort} of the row indices under {@link KeyRows}'s
- * reference of Spark's ordering (written from Spark's rules, not from the kernels): every fixed-width
- * type alone in every direction and null ordering, random multi-column keys with ties (so stability
- * decides), 0, 1, 33 and 100,003 rows, and orders worked out by hand for NaN, -0.0, infinities,
- * extremes and 128-bit signs. Also checks that bytes every row shares take no pass.
+ * reference of Spark's ordering (written from Spark's rules, not from the kernels): every type alone in
+ * every direction and null ordering, random multi-column keys with ties (so stability decides), 0, 1, 33
+ * and 100,003 rows, and orders worked out by hand for NaN, -0.0, infinities, extremes, 128-bit signs and
+ * string bytes. String keys are also checked against a stable {@link Arrays#sort} by unsigned bytes:
+ * shared prefixes up to 1,000 bytes, proper prefixes, 0x00 and 0xff bytes, multi-byte UTF-8, empty
+ * strings and nulls. Also checks that bytes every row shares take no pass and that strings take one
+ * ranking round per 7 bytes of their longest shared prefix.
  */
 class TestRadixSort {
     private static final List<SortKey> EVERY_SORT_KEY = List.of(new SortKey(true, true), new SortKey(true, false),
             new SortKey(false, true), new SortKey(false, false));
     private static final List<DType> EVERY_TYPE = List.of(DType.BOOL8, DType.INT8, DType.INT16, DType.INT32,
             DType.INT64, DType.FLOAT32, DType.FLOAT64, DType.DATE32, DType.TIMESTAMP_US, DType.decimal64(18, 4),
-            DType.decimal128(38, 2));
+            DType.decimal128(38, 2), DType.STRING);
 
     private final Device device = TestDevices.device();
 
@@ -178,13 +183,165 @@ class TestRadixSort {
         assertThat(counting.deviceToHostCopies()).as("one wait per sort").isEqualTo(1);
     }
 
+    /** The reference for one string column: a stable sort by unsigned bytes in the key's direction. */
+    private static int[] expectedStrings(byte[][] values, SortKey key) {
+        Integer[] rows = new Integer[values.length];
+        Arrays.setAll(rows, i -> i);
+        Arrays.sort(rows, (a, b) -> {
+            byte[] x = values[a];
+            byte[] y = values[b];
+            if (x == null || y == null) {
+                return x == y ? 0 : (x == null) == key.nullsFirst() ? -1 : 1;
+            }
+            int c = Arrays.compareUnsigned(x, y);
+            return key.ascending() ? c : -c;
+        });
+        return Arrays.stream(rows).mapToInt(Integer::intValue).toArray();
+    }
+
+    private static KeyRows strings(byte[][] values) {
+        return KeyRows.of(List.of(DType.STRING), List.<Object[]>of(values));
+    }
+
+    private void checkStrings(byte[][] values) {
+        for (SortKey key : EVERY_SORT_KEY) {
+            assertThat(sort(device, strings(values), List.of(key))).as("%s, %d strings", key, values.length)
+                    .isEqualTo(expectedStrings(values, key));
+        }
+    }
+
     @Test
-    void rejectsStringsAndMismatchedArguments() {
+    void stringsInEveryDirectionAndNullOrdering() {
+        Random r = new Random(45);
+        checkStrings(RandomStrings.sortStrings(r, 2_001, 0.1, 20));
+        checkStrings(RandomStrings.utf8(r, 1_001, 0.1, 12));
+    }
+
+    @Test
+    void thousandByteStringsSharingLongPrefixes() {
+        Random r = new Random(46);
+        checkStrings(RandomStrings.sortStrings(r, 301, 0.05, 1_000));
+        // Every row the same 1,000 bytes but for its last one, and one row a proper prefix of the rest.
+        byte[] stem = new byte[1_000];
+        Arrays.fill(stem, (byte) 0xff);
+        byte[][] values = new byte[64][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = stem.clone();
+            values[i][999] = (byte) r.nextInt(4);
+        }
+        values[17] = Arrays.copyOf(stem, 999);
+        values[40] = null;
+        checkStrings(values);
+    }
+
+    @Test
+    void largeStringSorts() {
+        Random r = new Random(47);
+        byte[][] values = RandomStrings.sortStrings(r, 100_003, 0.05, 30);
+        assertThat(sort(device, strings(values), List.of(new SortKey(false, false))))
+                .isEqualTo(expectedStrings(values, new SortKey(false, false)));
+        List<DType> types = List.of(DType.STRING, DType.INT32, DType.STRING);
+        Object[] small = new Object[100_003];
+        Arrays.setAll(small, i -> r.nextInt(4));
+        KeyRows rows = KeyRows.of(types, List.<Object[]>of(RandomStrings.sortStrings(r, 100_003, 0.1, 12), small,
+                RandomStrings.utf8(r, 100_003, 0.1, 3)));
+        check(rows, randomOrder(r, types.size()));
+    }
+
+    @Test
+    void stringsWithOtherKeysResolveTiesByLaterKeysAndKeepInputOrder() {
+        Random r = new Random(48);
+        for (int round = 0; round < 12; round++) {
+            int n = 1 + r.nextInt(2_000);
+            // Few distinct strings, so later keys and then the input order decide most rows.
+            byte[][] few = RandomStrings.sortStrings(r, n, 0.2, 1 + r.nextInt(40));
+            for (int i = 0; i < n; i++) {
+                if (r.nextBoolean()) {
+                    few[i] = i > 0 ? few[r.nextInt(i)] : few[i];
+                }
+            }
+            Object[] ints = new Object[n];
+            Arrays.setAll(ints, i -> r.nextInt(5) == 0 ? null : r.nextInt(3));
+            List<DType> types = round % 2 == 0 ? List.of(DType.STRING, DType.INT32) : List.of(DType.INT32, DType.STRING);
+            List<Object[]> columns = round % 2 == 0 ? List.<Object[]>of(few, ints) : List.<Object[]>of(ints, few);
+            check(KeyRows.of(types, columns), randomOrder(r, 2));
+        }
+        // Only the strings: equal strings keep their input order.
+        Random same = new Random(49);
+        byte[][] ties = new byte[500][];
+        for (int i = 0; i < ties.length; i++) {
+            ties[i] = new byte[][] {new byte[0], {0}, {0, 0}, {(byte) 0xff}, null}[same.nextInt(5)];
+        }
+        checkStrings(ties);
+    }
+
+    @Test
+    void stringBytesInUnsignedBinaryOrderWithPrefixesFirst() {
+        byte[][] values = {utf8("abcdefgh"), utf8("abcdefg"), bytes(0xff), utf8("abcdefg\u0000"), new byte[0],
+            utf8("\u00e9"), utf8("z"), null, bytes(0x7f), bytes(0x80), utf8("abcdefghijklmnop"),
+            utf8("abcdefghijklmno"), utf8("a"), bytes('a', 0), new byte[0], utf8("\ud83d\ude00"), utf8("\uffff")};
+        // "" "" a a\0 abcdefg abcdefg\0 abcdefgh abcdefghijklmno abcdefghijklmnop z 0x7f 0x80 U+00E9(c3 a9)
+        // U+FFFF(ef bf bf) U+1F600(f0 9f 98 80) 0xff, then the null.
+        int[] ascending = {4, 14, 12, 13, 1, 3, 0, 11, 10, 6, 8, 9, 5, 16, 15, 2, 7};
+        assertThat(sort(device, strings(values), List.of(new SortKey(true, false)))).isEqualTo(ascending);
+        int[] descending = {7, 2, 15, 16, 5, 9, 8, 6, 10, 11, 0, 3, 1, 13, 12, 4, 14};
+        assertThat(sort(device, strings(values), List.of(new SortKey(false, true)))).isEqualTo(descending);
+    }
+
+    @Test
+    void smallAndDegenerateStringColumns() {
+        for (byte[][] values : new byte[][][] {{}, {utf8("x")}, {null}, {null, null, null}, {new byte[0], null},
+            {utf8("b"), utf8("a")}, {new byte[0], new byte[0], new byte[0]}}) {
+            checkStrings(values);
+        }
+    }
+
+    @Test
+    void stringsTakeOneRoundPerSevenBytesOfTheLongestSharedPrefix() {
+        Random r = new Random(50);
+        // Distinct first bytes: one round (its sort and its count are the two waits before the sort's own).
+        byte[][] unique = new byte[256][];
+        for (int i = 0; i < unique.length; i++) {
+            unique[i] = new byte[1 + r.nextInt(50)];
+            r.nextBytes(unique[i]);
+            unique[i][0] = (byte) (i * 89);
+        }
+        LaunchCountingDevice counting = new LaunchCountingDevice(device);
+        SortKey key = SortKey.ASCENDING;
+        assertThat(sort(counting, strings(unique), List.of(key))).isEqualTo(expectedStrings(unique, key));
+        assertThat(counting.launches(SortKernels.RANK_MARKS)).isEqualTo(1);
+        assertThat(counting.deviceToHostCopies()).isEqualTo(3);
+
+        // 20 shared bytes, then a distinct one: bytes 0-6 and 7-13 tie with more to come, 14-20 decide.
+        byte[][] shared = new byte[100][];
+        for (int i = 0; i < shared.length; i++) {
+            shared[i] = new byte[21 + r.nextInt(30)];
+            Arrays.fill(shared[i], 0, 20, (byte) 'q');
+            shared[i][20] = (byte) i;
+        }
+        counting = new LaunchCountingDevice(device);
+        assertThat(sort(counting, strings(shared), List.of(key))).isEqualTo(expectedStrings(shared, key));
+        assertThat(counting.launches(SortKernels.RANK_MARKS)).isEqualTo(3);
+        assertThat(counting.launches(SortKernels.STRING_WORD)).isEqualTo(3);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] out = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (byte) values[i];
+        }
+        return out;
+    }
+
+    @Test
+    void rejectsMismatchedArguments() {
         KeyRows strings = KeyRows.of(List.of(DType.STRING), List.<Object[]>of(new Object[] {new byte[] {1}}));
         List<Column> keys = strings.upload(device);
         try {
-            assertThatThrownBy(() -> RadixSort.sortOrder(device, keys, List.of(SortKey.ASCENDING),
-                    device.defaultStream())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fixed-width");
             assertThatThrownBy(() -> RadixSort.sortOrder(device, keys, List.of(), device.defaultStream()))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> RadixSort.sortOrder(device, List.of(), List.of(), device.defaultStream()))

@@ -38,6 +38,63 @@ public final class RandomStrings {
         return out;
     }
 
+    /**
+     * {@code n} byte strings that make a sort by bytes work (null elements are null rows): about
+     * {@code nullFraction} nulls; the rest drawn from a few random "stems" of up to {@code longest} bytes
+     * (so rows share prefixes of any length up to it): a stem cut anywhere (proper prefixes), a stem
+     * followed by a short tail of bytes 0x00, 0xff, other bytes or UTF-8 code points, a copy of an earlier
+     * row (ties), an empty string, or a short random UTF-8 string. Not all rows are valid UTF-8: the bytes
+     * 0x00 and 0xff appear anywhere, which a byte order must still handle.
+     */
+    public static byte[][] sortStrings(Random r, int n, double nullFraction, int longest) {
+        byte[][] stems = new byte[1 + r.nextInt(4)][];
+        for (int s = 0; s < stems.length; s++) {
+            stems[s] = new byte[longest == 0 ? 0 : r.nextInt(longest + 1)];
+            for (int j = 0; j < stems[s].length; j++) {
+                stems[s][j] = tailByte(r);
+            }
+        }
+        byte[][] out = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            if (r.nextDouble() < nullFraction) {
+                continue;
+            }
+            byte[] stem = stems[r.nextInt(stems.length)];
+            out[i] = switch (r.nextInt(10)) {
+                case 0, 1, 2 -> java.util.Arrays.copyOf(stem, r.nextInt(stem.length + 1));
+                case 3, 4, 5 -> {
+                    byte[] tail = new byte[r.nextInt(10)];
+                    for (int j = 0; j < tail.length; j++) {
+                        tail[j] = tailByte(r);
+                    }
+                    byte[] utf8 = string(r, r.nextInt(3)).getBytes(StandardCharsets.UTF_8);
+                    byte[] v = java.util.Arrays.copyOf(stem, stem.length + tail.length + utf8.length);
+                    System.arraycopy(tail, 0, v, stem.length, tail.length);
+                    System.arraycopy(utf8, 0, v, stem.length + tail.length, utf8.length);
+                    yield v;
+                }
+                case 6, 7 -> {
+                    byte[] earlier = i > 0 ? out[i - 1 - r.nextInt(Math.min(i, 5))] : null;
+                    yield earlier != null ? earlier.clone() : new byte[0];
+                }
+                case 8 -> new byte[0];
+                default -> string(r, r.nextInt(8)).getBytes(StandardCharsets.UTF_8);
+            };
+        }
+        return out;
+    }
+
+    /** 0x00, 0xff, 0x01, 0xfe or any byte. */
+    private static byte tailByte(Random r) {
+        return switch (r.nextInt(6)) {
+            case 0 -> 0;
+            case 1 -> (byte) 0xff;
+            case 2 -> 1;
+            case 3 -> (byte) 0xfe;
+            default -> (byte) r.nextInt(256);
+        };
+    }
+
     /** A random string of {@code chars} code points: mostly ASCII, some 2-, 3- and 4-byte ones. */
     public static String string(Random r, int chars) {
         StringBuilder sb = new StringBuilder();
