@@ -78,7 +78,7 @@
 // ember_window_frame_sum_<t>(double* out, uint32_t* out_validity, const T* values, const uint8_t* validity,
 //                            const int32_t* fs, const int32_t* fe, int64_t n)
 //   <t>: f32, f64. acc = 0.0, then acc = acc + (double)v for each valid row of [s, e) in row order (Spark's
-//   Sum: coalesce(sum, 0) + v); null (out 0) when the frame has no valid row.
+//   Sum: coalesce(sum, 0) + v), a NaN written as the canonical NaN; null (out 0) when the frame has no valid row.
 // ember_window_frame_minmax_<t>(T* out, uint32_t* out_validity, const T* values, const uint8_t* validity,
 //                               const int32_t* fs, const int32_t* fe, int32_t is_max, int64_t n)
 //   <t>: i8, i16, i32, i64, f32, f64. The least / greatest valid value of the frame in Spark's order
@@ -92,7 +92,8 @@
 // continues the segment of the element before it; an element without bit 1 starts a segment).
 // ember_window_scan_prep_sum_<t>(double* acc, uint8_t* state, const T* values, const uint8_t* validity,
 //                                const int32_t* gs, int64_t n)          <t>: f32, f64
-//   acc[i] = 0.0 + (double)v (so -0.0 becomes 0.0, as Spark's first addition to 0 does), 0 when null;
+//   acc[i] = 0.0 + (double)v (so -0.0 becomes 0.0, as Spark's first addition to 0 does; a NaN as the
+//   canonical NaN), 0 when null;
 //   state[i] = valid | (gs[i] != i ? 2 : 0).
 // ember_window_scan_prep_<t>(T* acc, uint8_t* state, const T* values, const uint8_t* validity, const int32_t* gs,
 //                            int64_t n)                               <t>: i8, i16, i32, i64, f32, f64
@@ -104,7 +105,8 @@
 //   segment or is the chunk's first element, else combine(previous x, element); acc_out / state_out[i] = x
 //   with bit 1 set when no element of the chunk up to i starts a segment. chunk_acc / chunk_state[c] = the
 //   chunk's last x. combine(a, b): valid if either is; sum: a + b when both valid; min / max: b replaces
-//   a only when strictly less / greater in Spark's order. Inputs and outputs must not overlap.
+//   a only when strictly less / greater in Spark's order; a NaN sum is written as the canonical NaN (NaN
+//   payloads of additions differ between processors). Inputs and outputs must not overlap.
 // ember_window_scan_fixup_<op>(A* acc, uint8_t* state, const A* carry_acc, const uint8_t* carry_state,
 //                              [int32_t is_max,] int64_t n)
 //   carry: the fully scanned chunk results. For every element i of a chunk c > 0 whose state has bit 1:
@@ -275,7 +277,7 @@ __device__ void frame_sum_float(double* out, uint32_t* out_validity, const T* va
           valid = true;
         }
       }
-      out[i] = valid ? acc : 0.0;
+      out[i] = valid ? win_canonical<double>(acc) : 0.0;
     }
     win_store_valid(out_validity, i, valid);
   }
@@ -314,7 +316,7 @@ struct ScanMinMax {
 // combine((a, va), (b, vb)) into (a, va).
 __device__ __forceinline__ void win_combine(double& a, bool& va, double b, bool vb, int32_t /*is_max*/, ScanSum*) {
   if (vb) {
-    a = va ? a + b : b;
+    a = win_canonical<double>(va ? a + b : b);
     va = true;
   }
 }
@@ -379,7 +381,7 @@ __device__ void scan_prep(A* acc, uint8_t* state, const T* values, const uint8_t
   EMBER_GRID_STRIDE(i, n) {
     const bool valid = ember_is_valid(validity, i);
     A v = A(0);
-    if (valid) v = sum ? static_cast<A>(0.0 + static_cast<double>(values[i])) : win_canonical<A>(static_cast<A>(values[i]));
+    if (valid) v = win_canonical<A>(sum ? static_cast<A>(0.0 + static_cast<double>(values[i])) : static_cast<A>(values[i]));
     acc[i] = v;
     state[i] = static_cast<uint8_t>((valid ? 1 : 0) | (gs[i] != i ? 2 : 0));
   }

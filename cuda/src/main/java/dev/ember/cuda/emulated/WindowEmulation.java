@@ -189,6 +189,11 @@ final class WindowEmulation {
         return t.equals("f32") ? m.getFloat(base + 4 * i) : m.getDouble(base + 8 * i);
     }
 
+    /** A NaN as the canonical NaN (addition leaves processor-dependent NaN payloads). */
+    static double canonical(double v) {
+        return Double.isNaN(v) ? Double.NaN : v;
+    }
+
     /** Spark's order of doubles: NaN greatest and equal to NaN, -0.0 equal to 0.0. */
     static int compareDoubles(double x, double y) {
         return x == y ? 0 : Double.compare(x, y);
@@ -289,7 +294,7 @@ final class WindowEmulation {
                     valid[(int) i] = true;
                 }
             }
-            m.putDouble(out + 8 * i, valid[(int) i] ? acc : 0.0);
+            m.putDouble(out + 8 * i, valid[(int) i] ? canonical(acc) : 0.0);
         }
         writeValidity(m, outValidity, valid);
     }
@@ -346,7 +351,7 @@ final class WindowEmulation {
         for (long i = 0; i < n; i++) {
             boolean valid = m.isValid(validity, i);
             if (sum) {
-                m.putDouble(out + 8 * i, valid ? 0.0 + readDouble(m, t, values, i) : 0.0);
+                m.putDouble(out + 8 * i, valid ? canonical(0.0 + readDouble(m, t, values, i)) : 0.0);
             } else {
                 copyValue(m, t, values, valid ? i : -1, out, i);
             }
@@ -381,7 +386,7 @@ final class WindowEmulation {
             return;
         }
         if (op == SUM) {
-            x.value = x.value + y.value;
+            x.value = canonical(x.value + y.value);
             return;
         }
         int c = floating(t) ? compareDoubles(y.value, x.value) : Long.compare(y.bits, x.bits);
