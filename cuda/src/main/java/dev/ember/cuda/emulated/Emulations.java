@@ -28,7 +28,8 @@ public final class Emulations {
             HashAggDecEmulation::emulations,
             HashJoinEmulation::emulations,
             PartitionEmulation::emulations,
-            SortEmulation::emulations);
+            SortEmulation::emulations,
+            WindowEmulation::emulations);
 
     private static final Map<String, KernelEmulation> ALL = index();
 

@@ -32,7 +32,8 @@ public final class KernelCatalog {
             HashAggDecKernels.FAMILY,
             HashJoinKernels.FAMILY,
             PartitionKernels.FAMILY,
-            SortKernels.FAMILY);
+            SortKernels.FAMILY,
+            WindowKernels.FAMILY);
 
     private static final Map<String, KernelSpec> BY_NAME = index();
 

@@ -33,6 +33,7 @@ public final class ConformanceCases {
         all.addAll(HashJoinConformance.cases());
         all.addAll(PartitionConformance.cases());
         all.addAll(SortConformance.cases());
+        all.addAll(WindowConformance.cases());
         return all;
     }
 }
