@@ -7,10 +7,16 @@ import dev.ember.it.spark.BothAdaptiveModes;
 import dev.ember.it.spark.GpuDiff;
 import dev.ember.it.spark.RandomRows;
 import dev.ember.it.spark.SparkSessionExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -107,6 +113,52 @@ class TestGpuSort {
                 .assertGpuAndCpuEqual(s -> allTypes(s, 4000, 42, 1).selectExpr("i32 % 3 AS k", "i64", "d")
                         .orderBy(col("k")));
         assertThat(metric(ties, "GpuSort", "numHostRuns")).isGreaterThan(4);
+    }
+
+    /**
+     * Strings for sort keys: nulls, empty, multi-byte UTF-8, bytes past 0x7f, long shared prefixes (up
+     * to 300 bytes, so ranks need many rounds), strings that are prefixes of others.
+     */
+    static Dataset<Row> strings(SparkSession s, int rows, long seed, int partitions) {
+        Random r = new Random(seed);
+        String[] stems = {"", "a", "ab", "abc", "Z", "\u00e9t\u00e9", "\u65e5\u672c", "\ud83d\ude00",
+            "x".repeat(300), "x".repeat(299) + "y", "prefix-" + "q".repeat(40)};
+        List<Row> out = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            String v = null;
+            if (r.nextInt(12) != 0) {
+                StringBuilder sb = new StringBuilder(stems[r.nextInt(stems.length)]);
+                int extra = r.nextInt(4);
+                for (int k = 0; k < extra; k++) {
+                    sb.append((char) (r.nextBoolean() ? 'a' + r.nextInt(3) : 0x7f + r.nextInt(200)));
+                }
+                v = sb.toString();
+            }
+            out.add(RowFactory.create(v, r.nextInt(5), i));
+        }
+        StructType schema = new StructType().add("s", DataTypes.StringType, true)
+                .add("k", DataTypes.IntegerType, false).add("id", DataTypes.IntegerType, false);
+        return s.createDataFrame(out, schema).repartition(partitions);
+    }
+
+    @BothAdaptiveModes
+    void stringKeys(boolean adaptive, SparkSession spark) {
+        GpuDiff diff = GpuDiff.of(spark).adaptive(adaptive).expectGpu("GpuSort");
+        diff.orderedBy(0).assertGpuAndCpuEqual(s -> strings(s, 3000, 71, 3).orderBy(col("s")));
+        diff.orderedBy(0).assertGpuAndCpuEqual(s -> strings(s, 3000, 72, 3).orderBy(col("s").desc()));
+        diff.orderedBy(1, 0).assertGpuAndCpuEqual(s -> strings(s, 3000, 73, 2)
+                .orderBy(col("k").desc(), col("s").asc_nulls_last()));
+        diff.orderedBy(0, 1).assertGpuAndCpuEqual(s -> strings(s, 3000, 74, 2)
+                .orderBy(col("s").desc_nulls_first(), col("k")));
+        // Computed string keys, and string runs merged from the host.
+        GpuDiff.of(spark).adaptive(adaptive).orderedBy(0).expectGpu("GpuSort")
+                .assertGpuAndCpuEqual(s -> strings(s, 2000, 75, 2).selectExpr("substring(s, 2, 5) AS t", "id")
+                        .orderBy(col("t")));
+        GpuDiff.Run run = GpuDiff.of(spark).adaptive(adaptive).orderedBy(0, 1)
+                .conf("spark.ember.sql.batchSizeBytes", "1k").conf("spark.ember.sql.sort.runBytes", "16k")
+                .expectGpu("GpuSort")
+                .assertGpuAndCpuEqual(s -> strings(s, 4000, 76, 1).orderBy(col("s"), col("k")));
+        assertThat(metric(run, "GpuSort", "numHostRuns")).isGreaterThan(2);
     }
 
     @BothAdaptiveModes
