@@ -26,8 +26,9 @@ class TestTpchSmoke {
     static Path dir;
 
     /**
-     * Every query with adaptive execution on and off: equal rows, and every shuffle and broadcast exchange
-     * on the GPU (the table printed shows each query's exchanges and row/column transitions).
+     * Every query with adaptive execution on and off: equal rows, every operator on the GPU, every shuffle
+     * and broadcast exchange among them (the table printed shows each query's operators, exchanges and
+     * row/column transitions).
      */
     @ParameterizedTest(name = "adaptive={0}")
     @ValueSource(booleans = {true, false})
@@ -48,6 +49,9 @@ class TestTpchSmoke {
             assertThat(r.plan().cpuExchanges()).as("%s: CPU exchanges", r.query()).isEmpty();
             assertThat(r.plan().gpuExchanges()).as("%s: GPU exchanges", r.query()).isPositive();
         });
+        // Sorts, top-N, joins, aggregates, scans and projections included: nothing is left on the CPU.
+        assertThat(results).as("every operator runs on the GPU").allSatisfy(r -> assertThat(r.plan().cpuOperators())
+                .as("%s: CPU operators, because %s", r.query(), r.plan().fallbackReasons()).isZero());
 
         assertThat(results).extracting(QueryResult::query).hasSize(TpchQueries.COUNT);
         assertThat(results).allSatisfy(r -> {

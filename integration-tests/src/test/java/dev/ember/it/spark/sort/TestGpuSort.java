@@ -43,7 +43,10 @@ class TestGpuSort {
         for (StructField f : RandomRows.ALL_TYPES.fields()) {
             int key = RandomRows.ALL_TYPES.fieldIndex(f.name());
             Column c = col(f.name());
-            for (Column order : new Column[] {c.asc(), c.desc(), c.asc_nulls_last(), c.desc_nulls_first()}) {
+            // Both directions for every type, Spark's default null placement and the other one in turn.
+            Column[] orders = key % 2 == 0 ? new Column[] {c.asc(), c.desc()}
+                    : new Column[] {c.asc_nulls_last(), c.desc_nulls_first()};
+            for (Column order : orders) {
                 GpuDiff.Run run = GpuDiff.of(spark).adaptive(adaptive).orderedBy(key)
                         .expectGpu("GpuSort", "GpuShuffleExchange")
                         .assertGpuAndCpuEqual(s -> allTypes(s, 700, 11 + key, 3).orderBy(order));
