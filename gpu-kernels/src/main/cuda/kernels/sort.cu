@@ -260,8 +260,7 @@ extern "C" __global__ void ember_sort_string_word(uint64_t* keys, uint64_t* bits
       const int64_t begin = offsets[i];
       const int64_t rem = static_cast<int64_t>(offsets[i + 1]) - begin - start;
       const int64_t take = rem < 7 ? (rem > 0 ? rem : 0) : 7;
-      const uint8_t* s = chars + begin + start;
-      for (int64_t j = 0; j < take; j++) w |= static_cast<uint64_t>(s[j]) << (56 - 8 * j);
+      for (int64_t j = 0; j < take; j++) w |= static_cast<uint64_t>(chars[begin + start + j]) << (56 - 8 * j);
       w |= static_cast<uint64_t>(rem < 8 ? (rem > 0 ? rem : 0) : 8);
     }
     keys[i] = w;
