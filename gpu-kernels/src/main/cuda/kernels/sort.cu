@@ -66,13 +66,21 @@
 //   inside the rows' bytes (it may be null when every row is empty).
 //   Launch: blockDim.x a multiple of 32, any grid (as the normalize kernels).
 //
-// ember_sort_rank_marks(int32_t* marks, uint64_t* more, const int32_t* order, const int32_t* rank,
+// ember_sort_tie_bits(uint64_t* bits, const int32_t* order, const int32_t* rank, const uint64_t* keys,
+//                     int64_t n)
+//   order: a permutation of [0, n) in which rows of equal rank are adjacent. *bits |= the OR, over p in
+//   [0, n - 1) with rank[order[p]] == rank[order[p + 1]], of keys[order[p]] ^ keys[order[p + 1]]: the
+//   bits in which some two rows of equal rank differ (the only bits a sort by (rank, keys) must look at).
+//   Launch: blockDim.x a multiple of 32, any grid.
+//
+// ember_sort_rank_marks(int32_t* marks, uint64_t* counts, const int32_t* order, const int32_t* rank,
 //                       const uint64_t* keys, int64_t n)
 //   order: the rows sorted by (rank, keys) (rank null: by keys). For p in [0, n - 1): with a = order[p],
 //   b = order[p + 1], tie = keys[a] == keys[b] && (rank == null || rank[a] == rank[b]): marks[p] = tie ?
 //   0 : 1; marks[n - 1] = 0. So the exclusive prefix sum of marks at p is the dense rank of row order[p].
-//   *more += the number of ties whose word's low byte is 8 (both strings have bytes beyond this round):
-//   zero means the ranks are final. Launch: blockDim.x a multiple of 32, any grid.
+//   counts[0] += the number of ties whose word's low byte is 8 (both strings have bytes beyond this
+//   round): zero means the ranks are final; counts[1] += the number of marks that are 1 (the distinct
+//   (rank, key) pairs less one). Launch: blockDim.x a multiple of 32, any grid.
 #include "ember.cuh"
 
 namespace {
@@ -252,8 +260,7 @@ extern "C" __global__ void ember_sort_string_word(uint64_t* keys, uint64_t* bits
       const int64_t begin = offsets[i];
       const int64_t rem = static_cast<int64_t>(offsets[i + 1]) - begin - start;
       const int64_t take = rem < 7 ? (rem > 0 ? rem : 0) : 7;
-      const uint8_t* s = chars + begin + start;
-      for (int64_t j = 0; j < take; j++) w |= static_cast<uint64_t>(s[j]) << (56 - 8 * j);
+      for (int64_t j = 0; j < take; j++) w |= static_cast<uint64_t>(chars[begin + start + j]) << (56 - 8 * j);
       w |= static_cast<uint64_t>(rem < 8 ? (rem > 0 ? rem : 0) : 8);
     }
     keys[i] = w;
@@ -267,9 +274,22 @@ extern "C" __global__ void ember_sort_string_word(uint64_t* keys, uint64_t* bits
   if (leader && b != 0) atomicOr(reinterpret_cast<unsigned long long*>(&bits[1]), b);
 }
 
-extern "C" __global__ void ember_sort_rank_marks(int32_t* marks, uint64_t* more, const int32_t* order,
+extern "C" __global__ void ember_sort_tie_bits(uint64_t* bits, const int32_t* order, const int32_t* rank,
+                                               const uint64_t* keys, int64_t n) {
+  uint64_t differ = 0;
+  EMBER_GRID_STRIDE(p, n - 1) {
+    const int32_t a = order[p];
+    const int32_t b = order[p + 1];
+    if (rank[a] == rank[b]) differ |= keys[a] ^ keys[b];
+  }
+  const uint64_t d = sort_warp_or(differ);
+  if ((threadIdx.x & 31) == 0 && d != 0) atomicOr(reinterpret_cast<unsigned long long*>(bits), d);
+}
+
+extern "C" __global__ void ember_sort_rank_marks(int32_t* marks, uint64_t* counts, const int32_t* order,
                                                  const int32_t* rank, const uint64_t* keys, int64_t n) {
   uint64_t continuing = 0;
+  uint64_t boundaries = 0;
   EMBER_GRID_STRIDE(p, n) {
     int32_t mark = 0;
     if (p + 1 < n) {
@@ -281,10 +301,17 @@ extern "C" __global__ void ember_sort_rank_marks(int32_t* marks, uint64_t* more,
       if (tie && (wa & 0xffu) == 8) continuing++;
     }
     marks[p] = mark;
+    boundaries += static_cast<uint64_t>(mark);
   }
-  // Every lane of every (whole) warp gets here: one atomic per warp that counted something.
-  for (int offset = 16; offset > 0; offset >>= 1) continuing += __shfl_xor_sync(FULL_WARP, continuing, offset);
+  // Every lane of every (whole) warp gets here: one atomic per warp and count that counted something.
+  for (int offset = 16; offset > 0; offset >>= 1) {
+    continuing += __shfl_xor_sync(FULL_WARP, continuing, offset);
+    boundaries += __shfl_xor_sync(FULL_WARP, boundaries, offset);
+  }
   if ((threadIdx.x & 31) == 0 && continuing != 0) {
-    atomicAdd(reinterpret_cast<unsigned long long*>(more), static_cast<unsigned long long>(continuing));
+    atomicAdd(reinterpret_cast<unsigned long long*>(&counts[0]), static_cast<unsigned long long>(continuing));
+  }
+  if ((threadIdx.x & 31) == 0 && boundaries != 0) {
+    atomicAdd(reinterpret_cast<unsigned long long*>(&counts[1]), static_cast<unsigned long long>(boundaries));
   }
 }

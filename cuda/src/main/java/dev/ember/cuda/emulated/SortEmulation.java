@@ -5,6 +5,7 @@ import static dev.ember.cuda.kernel.SortKernels.DIGIT;
 import static dev.ember.cuda.kernel.SortKernels.NULL_DIGIT;
 import static dev.ember.cuda.kernel.SortKernels.RANK_MARKS;
 import static dev.ember.cuda.kernel.SortKernels.STRING_WORD;
+import static dev.ember.cuda.kernel.SortKernels.TIE_BITS;
 
 import dev.ember.cuda.kernel.KernelArgs;
 import dev.ember.cuda.kernel.LaunchConfig;
@@ -16,7 +17,8 @@ import java.util.Map;
  * Emulations of {@code sort.cu}, row by row: each key value's order-preserving words from Java's own
  * view of the value (a signed integer offset into the unsigned range, a float's total order with NaN
  * and -0.0 canonicalized first), the OR accumulators, the digits at the permutation, the composition;
- * a string's round word from its bytes as a Java array, and the rank marks from pairs of sorted rows.
+ * a string's round word from its bytes as a Java array, the bits that differ within groups of equal rank
+ * and the rank marks from pairs of neighbouring rows.
  */
 final class SortEmulation {
     private SortEmulation() {}
@@ -50,6 +52,7 @@ final class SortEmulation {
         map.put(NULL_DIGIT, SortEmulation::nullDigit);
         map.put(COMPOSE, SortEmulation::compose);
         map.put(STRING_WORD, SortEmulation::stringWord);
+        map.put(TIE_BITS, SortEmulation::tieBits);
         map.put(RANK_MARKS, SortEmulation::rankMarks);
         return map;
     }
@@ -266,6 +269,39 @@ final class SortEmulation {
         m.putLong(acc + 8, m.getLong(acc + 8) | anyNot);
     }
 
+    private static void tieBits(LaunchConfig cfg, KernelArgs a, EmulatedMemory m) {
+        long bits = a.ptrAt(0), order = a.ptrAt(1), rank = a.ptrAt(2), keys = a.ptrAt(3);
+        long n = a.i64At(4);
+        if (n < 0 || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(TIE_BITS + ": " + n + " rows");
+        }
+        if (cfg.blockX() % 32 != 0 || cfg.blockY() != 1 || cfg.blockZ() != 1) {
+            throw new IllegalArgumentException(TIE_BITS + " needs blocks of whole warps, not " + cfg);
+        }
+        m.check(bits, 8);
+        if (n < 2) {
+            return;
+        }
+        m.check(order, n * 4);
+        m.check(rank, n * 4);
+        m.check(keys, n * 8);
+        // Group the rows by rank in the order given, then OR each member's difference from its group's first.
+        long differ = 0;
+        int first = -1;
+        for (long p = 0; p < n; p++) {
+            int row = m.getInt(order + p * 4);
+            if (row < 0 || row >= n) {
+                throw new IllegalStateException(TIE_BITS + ": order[" + p + "] = " + row + " is outside [0, " + n + ")");
+            }
+            if (first < 0 || m.getInt(rank + first * 4L) != m.getInt(rank + row * 4L)) {
+                first = row;
+            } else {
+                differ |= m.getLong(keys + first * 8L) ^ m.getLong(keys + row * 8L);
+            }
+        }
+        m.putLong(bits, m.getLong(bits) | differ);
+    }
+
     private static void rankMarks(LaunchConfig cfg, KernelArgs a, EmulatedMemory m) {
         long marks = a.ptrAt(0), more = a.ptrAt(1), order = a.ptrAt(2), rank = a.ptrAt(3), keys = a.ptrAt(4);
         long n = a.i64At(5);
@@ -275,7 +311,7 @@ final class SortEmulation {
         if (cfg.blockX() % 32 != 0 || cfg.blockY() != 1 || cfg.blockZ() != 1) {
             throw new IllegalArgumentException(RANK_MARKS + " needs blocks of whole warps, not " + cfg);
         }
-        m.check(more, 8);
+        m.check(more, 16);
         if (n == 0) {
             return;
         }
@@ -286,6 +322,7 @@ final class SortEmulation {
             m.check(rank, n * 4);
         }
         long continuing = 0;
+        long groups = 1;
         int previous = -1;
         for (long p = 0; p < n; p++) {
             int row = m.getInt(order + p * 4);
@@ -302,10 +339,12 @@ final class SortEmulation {
                 if (tie && (word & 0xff) == 8) {
                     continuing++;
                 }
+                groups += tie ? 0 : 1;
             }
             previous = row;
         }
         m.putInt(marks + (n - 1) * 4, 0);
         m.putLong(more, m.getLong(more) + continuing);
+        m.putLong(more + 8, m.getLong(more + 8) + groups - 1);
     }
 }

@@ -12,7 +12,8 @@ import java.util.List;
  * key columns to order-preserving unsigned 64-bit words (with the OR of the words and of their complements,
  * which tells the bytes that vary), a pass's 8-bit digits (or null flags) at the current permutation, and
  * the composition of the last permutation with the last split; for STRING keys, a round's 7-byte words of
- * every string and the marks that rank the rows densely after a round's sort.
+ * every string, the bits in which rows of equal rank differ, and the marks that rank the rows densely
+ * after a round's sort.
  */
 public final class SortKernels {
     /** Every normalize kernel: {@code (keys, bits, data, validity, descending, n)}. */
@@ -32,7 +33,9 @@ public final class SortKernels {
     public static final String COMPOSE = "ember_sort_compose";
     /** {@code (keys, bits, offsets, chars, validity, start, n)}. */
     public static final String STRING_WORD = "ember_sort_string_word";
-    /** {@code (marks, more, order, rank, keys, n)}. */
+    /** {@code (bits, order, rank, keys, n)}. */
+    public static final String TIE_BITS = "ember_sort_tie_bits";
+    /** {@code (marks, counts, order, rank, keys, n)}. */
     public static final String RANK_MARKS = "ember_sort_rank_marks";
 
     public static final List<String> NORMALIZE = List.of(NORMALIZE_BOOL8, NORMALIZE_I8, NORMALIZE_I16,
@@ -51,6 +54,7 @@ public final class SortKernels {
             KernelSpec.of("sort", NULL_DIGIT, PTR, PTR, PTR, PTR, PTR, I32, I64),
             KernelSpec.of("sort", COMPOSE, PTR, PTR, PTR, I64),
             KernelSpec.of("sort", STRING_WORD, PTR, PTR, PTR, PTR, PTR, I64, I64),
+            KernelSpec.of("sort", TIE_BITS, PTR, PTR, PTR, PTR, I64),
             KernelSpec.of("sort", RANK_MARKS, PTR, PTR, PTR, PTR, PTR, I64)));
 
     private SortKernels() {}

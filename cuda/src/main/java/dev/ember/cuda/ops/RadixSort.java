@@ -40,15 +40,18 @@ import java.util.List;
  * orders by the ranks as by any INT32 key (direction and nulls as above). The ranks come in rounds of 7
  * bytes: round {@code i} gives every row a word of its bytes {@code [7i, 7i + 7)}, big-endian and zero
  * padded, above a low byte of the bytes left ({@code min(max(len - 7i, 0), 8)}, 8 meaning that more
- * follow), so that comparing words as unsigned numbers compares the bytes with a proper prefix first;
- * round 0 sorts the rows by that word, round {@code i > 0} by (the rank after round {@code i - 1}, the
- * word), with this same radix sort; a kernel then marks where the sorted (rank, word) changes, a prefix
- * sum of the marks is the new dense rank, scattered back to the rows, and the same kernel counts the
- * adjacent ties whose strings go on past the round. One host wait reads that count; the rounds stop when
- * it is 0. Strings that differ within their first 7 bytes take one round, and each round's sort takes
- * passes only for the bytes that vary, so a column of long strings sharing long prefixes costs about one
- * round per 7 bytes of the longest shared prefix. Null rows take the word 0 (as empty strings) in every
- * round; their ranks are then ignored.
+ * follow), so that comparing words as unsigned numbers compares the bytes with a proper prefix first.
+ * Round 0 sorts the rows by that word with these passes; round {@code i > 0} by (the rank after round
+ * {@code i - 1}, the word), but only by the bytes of the word in which two rows of equal rank differ
+ * (found by walking the previous round's order, where equal ranks are adjacent), and not at all when no
+ * two such rows differ: repeated strings then cost no pass. A kernel then marks where the sorted (rank,
+ * word) changes, a prefix sum of the marks is the new dense rank, scattered back to the rows, and the same
+ * kernel counts the distinct ranks (which bound the rank passes of the next round) and the adjacent ties
+ * whose strings go on past the round. One host wait per round reads those counts with the next round's
+ * bits; the rounds stop when no tie goes on. Strings that differ within their first 7 bytes take one
+ * round (and one more wait to learn so); strings that share long prefixes take one round per 7 bytes of
+ * the longest shared prefix, each sorting only by the bytes that still separate tied rows. Null rows take
+ * the word 0 (as empty strings) in every round; their ranks are then ignored.
  */
 public final class RadixSort {
     private RadixSort() {}
@@ -60,78 +63,8 @@ public final class RadixSort {
         }
     }
 
-    /**
-     * A sort key as the passes see it: {@link #words} order-preserving words per row, written by
-     * {@link #normalize}, and the validity of a null pass (0: none).
-     */
-    private interface KeyInput {
-        int words();
-
-        /**
-         * Queues the kernel that writes the words ({@code words() * n} uint64, word-major) and ORs into
-         * {@code bits} ({@code 2 * words() + 1} entries, as the normalize kernels); returns the words'
-         * address. A buffer it allocates goes to {@code owned}, the caller's to close.
-         */
-        long normalize(Device device, long bits, long n, LaunchConfig launch, List<DeviceBuffer> owned,
-                Stream stream);
-
-        long validity();
-
-        boolean nullsFirst();
-    }
-
-    /** A fixed-width column (data and validity addresses) under its sort key. */
-    private record FixedKey(DType type, long data, long validity, SortKey key) implements KeyInput {
-        @Override
-        public int words() {
-            return SortKernels.words(type);
-        }
-
-        @Override
-        public long normalize(Device device, long bits, long n, LaunchConfig launch, List<DeviceBuffer> owned,
-                Stream stream) {
-            DeviceBuffer out = device.allocate(words() * n * 8, stream);
-            owned.add(out);
-            device.kernel(SortKernels.normalize(type)).launch(launch, KernelArgs.create().ptr(out.address())
-                    .ptr(bits).ptr(data).ptr(validity).i32(key.ascending() ? 0 : 1).i64(n), stream);
-            return out.address();
-        }
-
-        @Override
-        public boolean nullsFirst() {
-            return key.nullsFirst();
-        }
-    }
-
-    /**
-     * A string column's word of the round starting at byte {@code start}, written to {@code out} (the
-     * caller's: the rank marks read it after the sort); null rows are words like the rest (no null pass).
-     */
-    private record StringWordKey(Column strings, long start, long out) implements KeyInput {
-        @Override
-        public int words() {
-            return 1;
-        }
-
-        @Override
-        public long normalize(Device device, long bits, long n, LaunchConfig launch, List<DeviceBuffer> owned,
-                Stream stream) {
-            device.kernel(SortKernels.STRING_WORD).launch(launch, KernelArgs.create().ptr(out).ptr(bits)
-                    .ptr(strings.offsetsAddress()).ptr(strings.dataAddress()).ptr(strings.validityAddress())
-                    .i64(start).i64(n), stream);
-            return out;
-        }
-
-        @Override
-        public long validity() {
-            return 0;
-        }
-
-        @Override
-        public boolean nullsFirst() {
-            return false;
-        }
-    }
+    /** A fixed-width key: its type, data and validity addresses (validity 0: no nulls), its sort key. */
+    private record FixedKey(DType type, long data, long validity, SortKey key) {}
 
     /**
      * A new device buffer of {@code n} int32 row indices in sorted order ({@code n} being the key
@@ -152,37 +85,42 @@ public final class RadixSort {
         }
         List<DeviceBuffer> ranks = new ArrayList<>();
         try {
-            List<KeyInput> inputs = new ArrayList<>();
+            List<FixedKey> fixed = new ArrayList<>();
             for (int k = 0; k < keys.size(); k++) {
                 Column c = keys.get(k);
                 if (c.type().id() == DType.TypeId.STRING) {
                     DeviceBuffer rank = stringRanks(device, c, n, stream);
                     ranks.add(rank);
-                    inputs.add(new FixedKey(DType.INT32, rank.address(), c.validityAddress(), order.get(k)));
+                    fixed.add(new FixedKey(DType.INT32, rank.address(), c.validityAddress(), order.get(k)));
                 } else {
-                    inputs.add(new FixedKey(c.type(), c.dataAddress(), c.validityAddress(), order.get(k)));
+                    fixed.add(new FixedKey(c.type(), c.dataAddress(), c.validityAddress(), order.get(k)));
                 }
             }
-            return sort(device, inputs, n, stream);
+            List<DeviceBuffer> normalized = new ArrayList<>();
+            try {
+                List<Pass> passes = plan(device, fixed, n, normalized, stream);
+                if (passes.isEmpty()) {
+                    return Fill.sequenceInt(device, n, 0, 1, stream);
+                }
+                return run(device, passes, n, stream);
+            } finally {
+                // Freed on the stream, after the passes that read them.
+                normalized.forEach(DeviceBuffer::close);
+            }
         } finally {
-            // Freed on the stream, after the passes that read them.
             ranks.forEach(DeviceBuffer::close);
         }
     }
 
-    /** The stable sort of {@code n > 1} rows by the keys. */
-    private static DeviceBuffer sort(Device device, List<KeyInput> keys, long n, Stream stream) {
-        List<DeviceBuffer> normalized = new ArrayList<>();
-        try {
-            List<Pass> passes = plan(device, keys, n, normalized, stream);
-            if (passes.isEmpty()) {
-                return Fill.sequenceInt(device, n, 0, 1, stream);
-            }
-            return run(device, passes, n, stream);
-        } finally {
-            normalized.forEach(DeviceBuffer::close);
-        }
-    }
+    /** Slots of the per-round counters and bits of {@link #stringRanks}, one uint64 each. */
+    private static final int TIES = 0;
+    private static final int BOUNDARIES = 1;
+    private static final int ANY = 2;
+    private static final int ANY_NOT = 3;
+    private static final int TIE_DIFFER = 4;
+    /** Three slots the rank normalization ORs into, read by nobody. */
+    private static final int SCRATCH = 5;
+    private static final int SLOTS = 8;
 
     /**
      * The dense ranks of a string column's {@code n > 1} rows (int32, a null row's rank meaningless), in
@@ -191,32 +129,82 @@ public final class RadixSort {
     private static DeviceBuffer stringRanks(Device device, Column strings, long n, Stream stream) {
         LaunchConfig launch = LaunchConfig.gridStride(n, device.multiProcessorCount());
         DeviceBuffer rank = device.allocate(n * 4, stream);
+        DeviceBuffer sorted = null;
         boolean done = false;
         try (DeviceBuffer words = device.allocate(n * 8, stream);
+                DeviceBuffer rankWords = device.allocate(n * 8, stream);
                 DeviceBuffer marks = device.allocate(n * 4, stream);
-                DeviceBuffer more = device.allocate(8, stream)) {
+                DeviceBuffer acc = device.allocate(SLOTS * 8L, stream)) {
+            long slots = acc.address();
+            device.memset(slots, (byte) 0, SLOTS * 8L, stream);
             for (long start = 0; ; start += 7) {
-                KeyInput word = new StringWordKey(strings, start, words.address());
-                List<KeyInput> keys = start == 0 ? List.of(word)
-                        : List.of(new FixedKey(DType.INT32, rank.address(), 0, SortKey.ASCENDING), word);
-                long ties;
-                try (DeviceBuffer sorted = sort(device, keys, n, stream)) {
-                    device.memset(more.address(), (byte) 0, 8, stream);
-                    device.kernel(SortKernels.RANK_MARKS).launch(launch, KernelArgs.create().ptr(marks.address())
-                            .ptr(more.address()).ptr(sorted.address()).ptr(start == 0 ? 0 : rank.address())
-                            .ptr(words.address()).i64(n), stream);
-                    PrefixSum.exclusiveSumIntAsync(device, marks.address(), marks.address(), n, stream);
-                    Scatter.scatter(device, marks.address(), 0, n, 4, sorted.address(), rank.address(), 0, n, stream);
-                    ties = download(device, more.address(), 1, stream)[0];
+                // This round's words, the bits to sort by, and (one wait) the previous round's counts.
+                device.memset(slots + ANY * 8L, (byte) 0, (SLOTS - ANY) * 8L, stream);
+                device.kernel(SortKernels.STRING_WORD).launch(launch, KernelArgs.create().ptr(words.address())
+                        .ptr(slots + ANY * 8L).ptr(strings.offsetsAddress()).ptr(strings.dataAddress())
+                        .ptr(strings.validityAddress()).i64(start).i64(n), stream);
+                if (sorted != null) {
+                    device.kernel(SortKernels.TIE_BITS).launch(launch, KernelArgs.create().ptr(slots + TIE_DIFFER * 8L)
+                            .ptr(sorted.address()).ptr(rank.address()).ptr(words.address()).i64(n), stream);
                 }
-                if (ties == 0) {
+                long[] counts = download(device, slots, SLOTS, stream);
+                if (sorted != null && counts[TIES] == 0) {
                     done = true;
                     return rank;
                 }
+                // Round 0 sorts by every varying bit of the words; later rounds only by the bits in which
+                // rows of one rank differ, and not at all when there are none: their order stays sorted.
+                long any = counts[ANY];
+                long varying = sorted == null ? any & counts[ANY_NOT] : counts[TIE_DIFFER];
+                boolean resort = sorted == null || varying != 0;
+                if (resort) {
+                    List<Pass> passes = new ArrayList<>();
+                    addPasses(passes, words.address(), any, varying);
+                    if (sorted != null) {
+                        // Ranks in [0, groups): normalized (sign bit set), only their low bits vary.
+                        device.kernel(SortKernels.NORMALIZE_I32).launch(launch, KernelArgs.create()
+                                .ptr(rankWords.address()).ptr(slots + SCRATCH * 8L).ptr(rank.address()).ptr(0L).i32(0)
+                                .i64(n), stream);
+                        long top = counts[BOUNDARIES];
+                        long mask = top == 0 ? 0 : (Long.highestOneBit(top) << 1) - 1;
+                        addPasses(passes, rankWords.address(), mask | 0x80000000L, mask);
+                    }
+                    DeviceBuffer next = passes.isEmpty() ? Fill.sequenceInt(device, n, 0, 1, stream)
+                            : run(device, passes, n, stream);
+                    if (sorted != null) {
+                        sorted.close();
+                    }
+                    sorted = next;
+                }
+                device.memset(slots, (byte) 0, ANY * 8L, stream);
+                device.kernel(SortKernels.RANK_MARKS).launch(launch, KernelArgs.create().ptr(marks.address())
+                        .ptr(slots).ptr(sorted.address()).ptr(start == 0 ? 0L : rank.address())
+                        .ptr(words.address()).i64(n), stream);
+                if (resort) {
+                    PrefixSum.exclusiveSumIntAsync(device, marks.address(), marks.address(), n, stream);
+                    Scatter.scatter(device, marks.address(), 0, n, 4, sorted.address(), rank.address(), 0, n, stream);
+                }
             }
         } finally {
+            if (sorted != null) {
+                sorted.close();
+            }
             if (!done) {
                 rank.close();
+            }
+        }
+    }
+
+    /**
+     * Adds the passes of the bytes of a word column (at {@code keys}) that have {@code varying} bits,
+     * least significant first; {@code any} (the OR of the words) bounds each byte's digits.
+     */
+    private static void addPasses(List<Pass> passes, long keys, long any, long varying) {
+        for (int shift = 0; shift < 64; shift += 8) {
+            if (((varying >>> shift) & 0xff) != 0) {
+                // Every digit of this byte is a subset of the OR of the byte: at most that value.
+                int partitions = (int) ((any >>> shift) & 0xff) + 1;
+                passes.add(new Pass(keys, shift, partitions, 0, false));
             }
         }
     }
@@ -245,17 +233,16 @@ public final class RadixSort {
     }
 
     /**
-     * Normalizes every key (the word buffers go to {@code normalized}, the caller's to close), reads the
-     * varying bits with one wait, and returns the passes in the order they run.
+     * Normalizes every key column (the word buffers go to {@code normalized}, the caller's to close), reads
+     * the varying bits with one wait, and returns the passes in the order they run.
      */
-    private static List<Pass> plan(Device device, List<KeyInput> keys, long n, List<DeviceBuffer> normalized,
+    private static List<Pass> plan(Device device, List<FixedKey> keys, long n, List<DeviceBuffer> normalized,
             Stream stream) {
         int columns = keys.size();
         int[] words = new int[columns];
         int[] bitsAt = new int[columns + 1];
-        long[] addresses = new long[columns];
         for (int k = 0; k < columns; k++) {
-            words[k] = keys.get(k).words();
+            words[k] = SortKernels.words(keys.get(k).type());
             bitsAt[k + 1] = bitsAt[k] + 2 * words[k] + 1;
         }
         long[] bits;
@@ -263,28 +250,25 @@ public final class RadixSort {
         try (DeviceBuffer acc = device.allocate(bitsAt[columns] * 8L, stream)) {
             device.memset(acc.address(), (byte) 0, bitsAt[columns] * 8L, stream);
             for (int k = 0; k < columns; k++) {
-                addresses[k] = keys.get(k).normalize(device, acc.address() + bitsAt[k] * 8L, n, launch, normalized,
-                        stream);
+                FixedKey c = keys.get(k);
+                DeviceBuffer out = device.allocate(words[k] * n * 8, stream);
+                normalized.add(out);
+                device.kernel(SortKernels.normalize(c.type())).launch(launch, KernelArgs.create().ptr(out.address())
+                        .ptr(acc.address() + bitsAt[k] * 8L).ptr(c.data()).ptr(c.validity())
+                        .i32(c.key().ascending() ? 0 : 1).i64(n), stream);
             }
             bits = download(device, acc.address(), bitsAt[columns], stream);
         }
         List<Pass> passes = new ArrayList<>();
         for (int k = columns - 1; k >= 0; k--) {
-            long base = addresses[k];
+            long base = normalized.get(k).address();
             for (int w = words[k] - 1; w >= 0; w--) {
                 long any = bits[bitsAt[k] + 2 * w];
-                long varying = any & bits[bitsAt[k] + 2 * w + 1];
-                for (int shift = 0; shift < 64; shift += 8) {
-                    if (((varying >>> shift) & 0xff) != 0) {
-                        // Every digit of this byte is a subset of the OR of the byte: at most that value.
-                        int partitions = (int) ((any >>> shift) & 0xff) + 1;
-                        passes.add(new Pass(base + w * n * 8, shift, partitions, 0, false));
-                    }
-                }
+                addPasses(passes, base + w * n * 8, any, any & bits[bitsAt[k] + 2 * w + 1]);
             }
             boolean nullsAndValues = bits[bitsAt[k] + 2 * words[k]] == 3;
             if (nullsAndValues) {
-                passes.add(new Pass(0, 0, 2, keys.get(k).validity(), keys.get(k).nullsFirst()));
+                passes.add(new Pass(0, 0, 2, keys.get(k).validity(), keys.get(k).key().nullsFirst()));
             }
         }
         return passes;

@@ -33,15 +33,15 @@ import java.util.Set;
  * every byte shift; the composition; and whole sorts ({@link RadixSort}) of one to three random key
  * columns of every type under every direction and null ordering. For STRING keys: the string word kernel
  * at byte offsets inside, at the end of and past the strings (shared prefixes, proper prefixes, 0x00 and
- * 0xff bytes, multi-byte UTF-8, empty strings, nulls, rows of up to 1,000 bytes), the rank marks with and
- * without previous ranks, and whole sorts of string keys alone and among other keys. The whole-sort cases
+ * 0xff bytes, multi-byte UTF-8, empty strings, nulls, rows of up to 1,000 bytes), the tie bits, the rank
+ * marks with and without previous ranks, and whole sorts of string keys alone and among other keys. The whole-sort cases
  * sort at most {@link #WHOLE_SORT_ROWS} rows whatever the size, the string kernels at most
  * {@link #STRING_ROWS}, to keep the simulator's time small.
  */
 final class SortConformance {
     /** The most rows the whole-sort case sorts (its passes run the partition split many times). */
     static final int WHOLE_SORT_ROWS = 20_011;
-    /** The most rows the string word and rank mark cases take (the largest run's strings are large). */
+    /** The most rows the string word, tie bit and rank mark cases take (the largest run's strings are large). */
     static final int STRING_ROWS = 100_003;
 
     private static final List<DType> KEY_TYPES = List.of(DType.BOOL8, DType.INT8, DType.INT16, DType.INT32,
@@ -64,6 +64,7 @@ final class SortConformance {
         cases.add(compose());
         cases.add(wholeSort());
         cases.add(stringWord());
+        cases.add(tieBits());
         cases.add(rankMarks());
         cases.add(wholeStringSort());
         return cases;
@@ -253,6 +254,44 @@ final class SortConformance {
         });
     }
 
+    private static ConformanceCase tieBits() {
+        return LambdaCase.of("sort tie bits", Set.of(SortKernels.TIE_BITS), (device, seed, n) -> {
+            Random r = new Random(seed);
+            int rows = Math.min(n, STRING_ROWS);
+            List<byte[]> out = new ArrayList<>();
+            for (int round = 0; round < 2; round++) {
+                // Words from a pool whose members differ in a few bits; equal ranks adjacent in the order
+                // (as after a sort), in long runs, then in short ones; every third run holds one word.
+                long base = r.nextLong();
+                long[] pool = new long[1 + r.nextInt(4)];
+                for (int k = 0; k < pool.length; k++) {
+                    pool[k] = base ^ (1L << r.nextInt(64)) ^ (r.nextBoolean() ? 0 : 1L << r.nextInt(64));
+                }
+                int[] perm = permutation(r, rows);
+                long[] words = new long[rows];
+                int[] ranks = new int[rows];
+                int run = r.nextInt(100);
+                for (int p = 0; p < rows; p++) {
+                    if (r.nextInt(round == 0 ? 20 : 2) == 0) {
+                        run += 1 + r.nextInt(3);
+                    }
+                    ranks[perm[p]] = run;
+                    words[perm[p]] = run % 3 == 0 ? pool[0] : pool[r.nextInt(pool.length)];
+                }
+                try (DeviceBuffer order = DeviceArrays.upload(device, perm);
+                        DeviceBuffer keys = DeviceArrays.upload(device, words);
+                        DeviceBuffer rank = DeviceArrays.upload(device, ranks);
+                        DeviceBuffer bits = DeviceArrays.upload(device, new long[] {r.nextBoolean() ? 0 : 1L << 40})) {
+                    device.kernel(SortKernels.TIE_BITS).launch(warpGrid(r), KernelArgs.create().ptr(bits.address())
+                            .ptr(order.address()).ptr(rank.address()).ptr(keys.address()).i64(rows),
+                            device.defaultStream());
+                    out.add(LambdaCase.bytes(bits));
+                }
+            }
+            return out;
+        });
+    }
+
     private static ConformanceCase rankMarks() {
         return LambdaCase.of("sort rank marks", Set.of(SortKernels.RANK_MARKS), (device, seed, n) -> {
             Random r = new Random(seed);
@@ -274,7 +313,7 @@ final class SortConformance {
                         DeviceBuffer keys = DeviceArrays.upload(device, words);
                         DeviceBuffer rank = round == 0 ? null : DeviceArrays.upload(device, ranks);
                         DeviceBuffer marks = device.allocate(rows * 4L);
-                        DeviceBuffer more = DeviceArrays.upload(device, new long[] {r.nextInt(5)})) {
+                        DeviceBuffer more = DeviceArrays.upload(device, new long[] {r.nextInt(5), r.nextInt(5)})) {
                     device.kernel(SortKernels.RANK_MARKS).launch(warpGrid(r), KernelArgs.create()
                             .ptr(marks.address()).ptr(more.address()).ptr(order.address())
                             .ptr(LambdaCase.address(rank)).ptr(keys.address()).i64(rows), device.defaultStream());
@@ -288,7 +327,8 @@ final class SortConformance {
 
     /** Whole sorts with STRING keys: the string kernels as the ranking rounds drive them. */
     private static ConformanceCase wholeStringSort() {
-        Set<String> kernels = Set.of(SortKernels.STRING_WORD, SortKernels.RANK_MARKS, SortKernels.DIGIT,
+        Set<String> kernels = Set.of(SortKernels.STRING_WORD, SortKernels.TIE_BITS, SortKernels.RANK_MARKS,
+                SortKernels.NORMALIZE_I32, SortKernels.DIGIT,
                 SortKernels.NULL_DIGIT, SortKernels.COMPOSE, PartitionKernels.COUNT, PartitionKernels.ORDER,
                 ScanKernels.SCAN_TILES_I32);
         return LambdaCase.of("sort whole radix sorts with string keys", kernels, (device, seed, n) -> {

@@ -299,7 +299,7 @@ class TestRadixSort {
     @Test
     void stringsTakeOneRoundPerSevenBytesOfTheLongestSharedPrefix() {
         Random r = new Random(50);
-        // Distinct first bytes: one round (its sort and its count are the two waits before the sort's own).
+        // Distinct first bytes: one round, and one wait to learn that no tie goes on.
         byte[][] unique = new byte[256][];
         for (int i = 0; i < unique.length; i++) {
             unique[i] = new byte[1 + r.nextInt(50)];
@@ -310,19 +310,44 @@ class TestRadixSort {
         SortKey key = SortKey.ASCENDING;
         assertThat(sort(counting, strings(unique), List.of(key))).isEqualTo(expectedStrings(unique, key));
         assertThat(counting.launches(SortKernels.RANK_MARKS)).isEqualTo(1);
-        assertThat(counting.deviceToHostCopies()).isEqualTo(3);
+        assertThat(counting.deviceToHostCopies()).as("two rounds' waits and the sort's").isEqualTo(3);
 
-        // 20 shared bytes, then a distinct one: bytes 0-6 and 7-13 tie with more to come, 14-20 decide.
+        // 20 shared bytes, a distinct one, at least one more: bytes 0-6 and 7-13 tie and take no pass,
+        // bytes 14-20 decide with one pass (byte 20); the ranks then take one pass in the sort.
         byte[][] shared = new byte[100][];
         for (int i = 0; i < shared.length; i++) {
-            shared[i] = new byte[21 + r.nextInt(30)];
+            shared[i] = new byte[22 + r.nextInt(30)];
             Arrays.fill(shared[i], 0, 20, (byte) 'q');
             shared[i][20] = (byte) i;
         }
         counting = new LaunchCountingDevice(device);
         assertThat(sort(counting, strings(shared), List.of(key))).isEqualTo(expectedStrings(shared, key));
         assertThat(counting.launches(SortKernels.RANK_MARKS)).isEqualTo(3);
-        assertThat(counting.launches(SortKernels.STRING_WORD)).isEqualTo(3);
+        assertThat(counting.launches(SortKernels.STRING_WORD)).isEqualTo(4);
+        assertThat(counting.launches(SortKernels.DIGIT)).isEqualTo(2);
+        assertThat(counting.deviceToHostCopies()).isEqualTo(5);
+    }
+
+    @Test
+    void repeatedLongStringsTakeNoPassAfterTheirFirstRound() {
+        Random r = new Random(51);
+        byte[][] stems = new byte[10][300];
+        for (byte[] stem : stems) {
+            r.nextBytes(stem);
+        }
+        byte[][] values = new byte[1_000][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = r.nextInt(20) == 0 ? null : stems[r.nextInt(stems.length)].clone();
+        }
+        LaunchCountingDevice counting = new LaunchCountingDevice(device);
+        SortKey key = new SortKey(false, false);
+        assertThat(sort(counting, strings(values), List.of(key))).isEqualTo(expectedStrings(values, key));
+        // 300 bytes: rounds 0 to 42 (the last one with 6 bytes left), each with one wait, and one more wait.
+        assertThat(counting.launches(SortKernels.RANK_MARKS)).isEqualTo(43);
+        assertThat(counting.deviceToHostCopies()).isEqualTo(43 + 1 + 1);
+        // At most the 8 bytes of round 0's words, then the ranks (10 values and nulls): one byte and nulls.
+        assertThat(counting.launches(SortKernels.DIGIT)).isLessThanOrEqualTo(8 + 1);
+        assertThat(counting.launches(SortKernels.NULL_DIGIT)).isEqualTo(1);
     }
 
     private static byte[] utf8(String s) {
