@@ -7,6 +7,8 @@ import static java.util.Objects.requireNonNull;
 import dev.ember.cuda.Device;
 import dev.ember.cuda.DeviceBuffer;
 import dev.ember.cuda.Stream;
+import dev.ember.cuda.column.Column;
+import dev.ember.cuda.column.DType;
 import dev.ember.cuda.kernel.GatherKernels;
 import dev.ember.cuda.kernel.KernelArgs;
 import dev.ember.cuda.kernel.LaunchConfig;
@@ -136,5 +138,25 @@ public final class Gather {
             throw new IllegalArgumentException(what + " " + buffer + " is too small for " + elements + " elements of "
                     + width + " bytes");
         }
+    }
+
+    /**
+     * A new column of rows {@code map[0..n)} of {@code c} ({@code n} int32 row indices, each a row of
+     * {@code c}; no -1 entries, as a column without nulls gets no bitmap): strings with {@link Strings#gather}, fixed-width values with {@link #gather}; a column
+     * without nulls gives one without a validity bitmap. {@code c} and {@code map} stay the caller's.
+     */
+    public static Column rows(Device device, Column c, DeviceBuffer map, long n, Stream stream) {
+        requireNonNull(c, "c is null");
+        if (c.type().id() == DType.TypeId.STRING) {
+            return Strings.gather(device, c, map, n, stream);
+        }
+        Gathered g = gather(device, c.data(), c.hasValidity() ? c.validity() : null, c.rowCount(),
+                c.type().sizeInBytes(), map, MapType.INT32, n, stream);
+        if (!c.hasValidity()) {
+            DeviceBuffer data = g.data();
+            g.validity().close();
+            return Column.create(c.type(), n, data, null, 0);
+        }
+        return Column.create(c.type(), n, g.data(), g.validity(), Column.UNKNOWN_NULL_COUNT);
     }
 }

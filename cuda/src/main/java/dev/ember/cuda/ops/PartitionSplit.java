@@ -212,7 +212,7 @@ public final class PartitionSplit {
             List<Column> columns = new ArrayList<>();
             try {
                 for (Column c : table.columns()) {
-                    columns.add(gather(device, c, split.order(), split.rows(), stream));
+                    columns.add(Gather.rows(device, c, split.order(), split.rows(), stream));
                 }
             } catch (RuntimeException | Error e) {
                 columns.forEach(Column::close);
@@ -221,23 +221,6 @@ public final class PartitionSplit {
             // The map is freed on the stream after the gathers that read it.
             return new SplitTable(Table.of(table.rowCount(), columns), split.offsets());
         }
-    }
-
-    private static Column gather(Device device, Column c, DeviceBuffer map, long n, Stream stream) {
-        if (c.type().id() == DType.TypeId.STRING) {
-            return Strings.gather(device, c, map, n, stream);
-        }
-        // Every map entry is a row of the table, so a row is null exactly where the source row is.
-        Gather.Gathered g = Gather.gather(device, c.data(), c.hasValidity() ? c.validity() : null, c.rowCount(),
-                c.type().sizeInBytes(), map, Gather.MapType.INT32, n, stream);
-        if (!c.hasValidity()) {
-            // No source nulls: drop the all-valid bitmap the gather always writes.
-            DeviceBuffer data = g.data();
-            g.validity().close();
-            return Column.create(c.type(), n, data, null, 0);
-        }
-        long nullCount = c.isNullCountKnown() ? c.nullCount() : Column.UNKNOWN_NULL_COUNT;
-        return Column.create(c.type(), n, g.data(), g.validity(), nullCount);
     }
 
     /**

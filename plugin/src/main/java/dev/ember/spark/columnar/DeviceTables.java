@@ -74,7 +74,7 @@ public final class DeviceTables {
         List<Column> out = new ArrayList<>();
         try {
             for (Column c : table.columns()) {
-                out.add(gather(device, c, map, n, stream));
+                out.add(Gather.rows(device, c, map, n, stream));
             }
         } catch (RuntimeException | Error e) {
             out.forEach(Column::close);
@@ -83,20 +83,6 @@ public final class DeviceTables {
         return Table.of(n, out);
     }
 
-    private static Column gather(Device device, Column c, DeviceBuffer map, long n, Stream stream) {
-        if (c.type().id() == DType.TypeId.STRING) {
-            return Strings.gather(device, c, map, n, stream);
-        }
-        Gather.Gathered g = Gather.gather(device, c.data(), c.hasValidity() ? c.validity() : null, c.rowCount(),
-                c.type().sizeInBytes(), map, Gather.MapType.INT32, n, stream);
-        if (!c.hasValidity()) {
-            // Every map entry is a row of the table: no source nulls, no nulls gathered.
-            DeviceBuffer data = g.data();
-            g.validity().close();
-            return Column.create(c.type(), n, data, null, 0);
-        }
-        return Column.create(c.type(), n, g.data(), g.validity(), Column.UNKNOWN_NULL_COUNT);
-    }
 
     /**
      * The most UTF-8 bytes any string column of {@code table} holds (0 without string columns): what
