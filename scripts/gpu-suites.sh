@@ -57,8 +57,8 @@ total=${SUITES_BUDGET_S:-530}
 budget_of() {  # the step's own budget in seconds
   local var="BUDGET_$(echo "$1" | tr 'a-z-' 'A-Z_')_S" def
   case "$1" in
-    conformance) def=120 ;; spark) def=90 ;; bench-kernels) def=70 ;; bench-join) def=45 ;;
-    bench-agg) def=30 ;; bench-expr) def=35 ;; tpch-data) def=35 ;; tpch) def=105 ;; cuda) def=180 ;; *) def=60 ;;
+    conformance) def=120 ;; spark) def=75 ;; bench-kernels) def=100 ;; bench-join) def=45 ;;
+    bench-agg) def=30 ;; bench-expr) def=35 ;; tpch-data) def=35 ;; tpch) def=90 ;; cuda) def=180 ;; *) def=60 ;;
   esac
   echo "${!var:-$def}"
 }
