@@ -123,8 +123,9 @@ final class PartitionSorter implements AutoCloseable {
         }
         List<ArrayDeque<HostTable>> merged = new ArrayList<>(runs);
         runs.clear();
-        return new SortedRunMerge(sorter, merged, transfer, Math.max(runBytes / 2, 1), targetBatchBytes, schema,
-                metrics);
+        // Half the run budget for the loads of all runs together (at least a chunk each), half for the carry.
+        long loadBytes = Math.max(1, runBytes / (2L * merged.size()));
+        return new SortedRunMerge(sorter, merged, transfer, loadBytes, targetBatchBytes, schema, metrics);
     }
 
     /** The pending tables concatenated and sorted; they are closed. */
