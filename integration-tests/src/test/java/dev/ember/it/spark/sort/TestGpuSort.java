@@ -15,6 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.execution.SparkPlan;
@@ -162,6 +163,17 @@ class TestGpuSort {
                 .expectGpu("GpuSort")
                 .assertGpuAndCpuEqual(s -> strings(s, 4000, 76, 1).orderBy(col("s"), col("k")));
         assertThat(metric(run, "GpuSort", "numHostRuns")).isGreaterThan(2);
+    }
+
+    @BothAdaptiveModes
+    void sortKeysWithoutAGpuTranslationKeepTheSortOnTheCpu(boolean adaptive, SparkSession spark) {
+        // The key expression itself: a projection below would compute it on the CPU and hand the sort a column.
+        GpuDiff.of(spark).adaptive(adaptive).orderedBy(0).assertFallback(s -> strings(s, 500, 81, 2)
+                .orderBy(functions.reverse(col("s"))).select(functions.reverse(col("s")), col("k")), "SortExec",
+                "expression Reverse has no GPU implementation");
+        GpuDiff.of(spark).adaptive(adaptive).orderedBy(0).conf("spark.ember.sql.exec.TakeOrderedAndProjectExec",
+                "false").assertFallback(s -> strings(s, 500, 82, 2).select("s").orderBy(col("s")).limit(20),
+                "TakeOrderedAndProjectExec", "disabled by spark.ember.sql.exec.TakeOrderedAndProjectExec=false");
     }
 
     @BothAdaptiveModes
