@@ -53,6 +53,7 @@ import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.Metadata;
 import scala.Option;
+import scala.PartialFunction$;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -167,10 +168,23 @@ record WindowPlan(List<Attribute> childOutput, List<Expression> inputs, int[] pa
             return a;
         }
 
+        /**
+         * The final expression of one window expression: an aliased window function, or an expression
+         * over window functions (Spark's optimizer makes {@code CAST(avg(unscaledvalue(d)) OVER w / 100.0
+         * AS DECIMAL)} of an average of small decimals), each replaced by its call results.
+         */
         private Expression windowColumn(NamedExpression named) {
-            if (!(named instanceof Alias alias) || !(alias.child() instanceof WindowExpression we)) {
-                throw new Unsupported("window expression " + ((Expression) named).sql() + " is not an aliased window function");
+            if (!(named instanceof Alias alias)) {
+                throw new Unsupported("window expression " + ((Expression) named).sql() + " is not aliased");
             }
+            if (alias.child() instanceof WindowExpression we) {
+                return windowFunction(we);
+            }
+            return alias.child().transformDown(PartialFunction$.MODULE$.fromFunction(
+                    e -> e instanceof WindowExpression we ? windowFunction(we) : e));
+        }
+
+        private Expression windowFunction(WindowExpression we) {
             Expression fn = we.windowFunction();
             DataType type = fn.dataType();
             if (fn instanceof RowNumber) {
