@@ -48,4 +48,25 @@ class TestGpuWindowRanking {
                     + "lead(v, 1, v * 10) OVER (PARTITION BY k ORDER BY id) AS h FROM w");
         });
     }
+
+    @BothAdaptiveModes
+    void offsetsOverDatesAndStringsAndSeveralSpecs(boolean adaptive, SparkSession spark) {
+        GpuDiff d = diff(spark, adaptive);
+        // String defaults, date defaults computed from the row, offsets beyond the group.
+        d.assertGpuAndCpuEqual(s -> {
+            WindowData.table(s, 400, 5, 4, 3).createOrReplaceTempView("w");
+            return s.sql("SELECT id, ks, lead(s, 1, 'none') OVER (PARTITION BY ks ORDER BY id) AS a, "
+                    + "lag(dt, 2, date_add(dt, 1)) OVER (PARTITION BY ks ORDER BY id) AS b, "
+                    + "lag(ts, 1) OVER (PARTITION BY ks ORDER BY id) AS c, lead(v, 50) OVER (PARTITION BY ks ORDER BY id) AS e, "
+                    + "lag(kd, 1, 0.5) OVER (PARTITION BY ks ORDER BY id) AS g FROM w");
+        });
+        // Different specs in one query: one window operator each, sorted in between.
+        d.assertGpuAndCpuEqual(s -> {
+            WindowData.table(s, 500, 6, 5, 3).createOrReplaceTempView("w");
+            return s.sql("SELECT id, row_number() OVER (PARTITION BY k ORDER BY id) AS a, "
+                    + "rank() OVER (PARTITION BY kd ORDER BY x) AS b, dense_rank() OVER (ORDER BY v DESC) AS c, "
+                    + "ntile(3) OVER (PARTITION BY ks ORDER BY f, id) AS e, lag(v) OVER (PARTITION BY k ORDER BY dt, id) AS g "
+                    + "FROM w");
+        });
+    }
 }
