@@ -59,6 +59,7 @@ public final class ExecRules {
             JoinRules.broadcastHashJoin(),
             SortRules.sort(),
             SortRules.takeOrderedAndProject(),
+            WindowRules.window(),
             ExchangeRules.shuffleExchange(),
             ExchangeRules.broadcastExchange());
 
