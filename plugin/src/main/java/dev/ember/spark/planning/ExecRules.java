@@ -51,6 +51,7 @@ public final class ExecRules {
                     .onlyNextToGpuOperators(),
             FilterProjectRules.filter(),
             FilterProjectRules.project(),
+            ExpandRules.expand(),
             AggregateRules.hashAggregate(),
             AggregateRules.sortAggregate(),
             AggregateRules.objectHashAggregate(),
