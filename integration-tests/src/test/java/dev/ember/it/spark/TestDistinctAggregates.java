@@ -18,8 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * distinct arguments as four aggregates (AggUtils.planAggregateWithOneDistinct): Partial and
  * PartialMerge grouped by the keys and the distinct arguments, then one mixing PartialMerge (the
  * other functions) with Partial (the distinct ones), then Final; all four must run on the GPU.
- * Several groups of distinct arguments (Spark's Expand rewrite) keep the Expand on the CPU, with the
- * aggregates around it on the GPU where they can run.
+ * Several groups of distinct arguments (Spark's Expand rewrite) run the Expand on the GPU too.
  */
 @ExtendWith(SparkSessionExtension.class)
 class TestDistinctAggregates {
@@ -141,23 +140,19 @@ class TestDistinctAggregates {
     }
 
     @BothAdaptiveModes
-    void severalDistinctGroupsKeepExpandOnTheCpu(boolean adaptive, SparkSession spark) {
-        GpuDiff diff = diff(spark, adaptive).allowCpu("ShuffleExchangeExec", "ExpandExec");
-        // Spark's rewrite counts through If(gid = n, column, null): the aggregates run on the GPU.
+    void severalDistinctGroupsRunTheExpandOnTheGpu(boolean adaptive, SparkSession spark) {
+        GpuDiff diff = diff(spark, adaptive).expectGpu("GpuExpand");
+        // Spark's rewrite counts through If(gid = n, column, null): the expand and the aggregates run on the GPU.
         GpuDiff.Run run = diff.assertGpuAndCpuEqual(s -> s.sql("SELECT k, count(DISTINCT v), count(DISTINCT x), "
                 + "sum(DISTINCT d) FROM dt GROUP BY k"));
-        assertThat(run.nodeNames()).contains("Expand");
-        GpuDiff plain = GpuDiff.of(spark).adaptive(adaptive)
-                .conf("spark.sql.optimizer.excludedRules",
-                        "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation");
-        plain.assertFallback(s -> s.sql("SELECT k, count(DISTINCT v), count(DISTINCT x) FROM dt GROUP BY k"),
-                "ExpandExec", "no GPU implementation of ExpandExec");
+        assertThat(run.nodeNames()).doesNotContain("Expand");
+        diff.assertGpuAndCpuEqual(s -> s.sql("SELECT k, count(DISTINCT v), count(DISTINCT x) FROM dt GROUP BY k"));
         // With other aggregates the rewrite keeps them as first(..) ignore nulls, on the GPU too.
         diff.assertGpuAndCpuEqual(s -> s.sql("SELECT k, count(DISTINCT v), count(DISTINCT x), sum(w) FROM dt "
                 + "GROUP BY k"));
         // A DISTINCT aggregate with a FILTER clause is rewritten with Expand too.
-        plain.assertFallback(s -> s.sql("SELECT k, count(DISTINCT v) FILTER (WHERE x > 10) FROM dt GROUP BY k"),
-                "ExpandExec", "no GPU implementation of ExpandExec");
+        diff.assertGpuAndCpuEqual(s -> s.sql("SELECT k, count(DISTINCT v) FILTER (WHERE x > 10) FROM dt "
+                + "GROUP BY k"));
     }
 
     @BothAdaptiveModes
