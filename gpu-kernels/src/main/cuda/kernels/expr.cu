@@ -109,6 +109,19 @@
 //   53 DATE_ADD   DATE32 a + INT32 b days, wrapping at int32 (Spark 3.5's iadd).
 //   54 DATE_SUB   DATE32 a - INT32 b days, wrapping at int32.
 //   55 DATE_DIFF  INT32 a - b for DATE32 a (end) and b (start), wrapping at int32.
+//   56 DAY_OF_WEEK  DATE32 -> INT32 1..7, Sunday = 1 (Spark's dayofweek).
+//   57 WEEKDAY    DATE32 -> INT32 0..6, Monday = 0.
+//   58 DAY_OF_YEAR  DATE32 -> INT32 1..366.
+//   59 QUARTER    DATE32 -> INT32 1..4.
+//   62 WEEK_OF_YEAR  DATE32 -> INT32 1..53, the ISO-8601 week (weeks start on Monday; week 1 holds the
+//                 year's first Thursday): the day of year of the week's Thursday, (doy - 1) / 7 + 1.
+//   63 LAST_DAY   DATE32 -> DATE32, the last day of the date's month: a - day + days in month, wrapping at
+//                 int32 as Spark's int arithmetic does.
+//   70 FLOOR, 71 CEIL  FLOAT64 -> FLOAT64: floor(a) / ceil(a) (exact; NaN canonical, infinities and -0.0
+//                 kept). DECIMAL64 a of scale aux (1..18) -> DECIMAL64 of scale 0: the unscaled value
+//                 divided by 10^aux rounding toward -infinity / +infinity (every int64 a is defined).
+//   72 SIGNUM     FLOAT64 -> FLOAT64: Java's Math.signum: -1.0, 1.0, or a itself for +-0.0; NaN canonical.
+//   73 SQRT       FLOAT64 -> FLOAT64: the correctly rounded IEEE square root (sqrt of a negative is NaN).
 //   60 MAKE_DECIMAL  INT64 or DECIMAL64 a as a DECIMAL64 of precision aux (1..18): a, null unless
 //                 -10^aux < a < 10^aux.
 //   61 UNSCALED_VALUE  DECIMAL64 a as INT64: a.
@@ -129,7 +142,10 @@ enum : int {
   OP_AND = 30, OP_OR = 31, OP_NOT = 32, OP_IS_NULL = 33, OP_IS_NOT_NULL = 34, OP_IS_NAN = 35,
   OP_CAST = 40, OP_IF = 41, OP_COALESCE = 42, OP_IN = 43,
   OP_YEAR = 50, OP_MONTH = 51, OP_DAY_OF_MONTH = 52, OP_DATE_ADD = 53, OP_DATE_SUB = 54, OP_DATE_DIFF = 55,
-  OP_MAKE_DECIMAL = 60, OP_UNSCALED_VALUE = 61
+  OP_DAY_OF_WEEK = 56, OP_WEEKDAY = 57, OP_DAY_OF_YEAR = 58, OP_QUARTER = 59, OP_WEEK_OF_YEAR = 62,
+  OP_LAST_DAY = 63,
+  OP_MAKE_DECIMAL = 60, OP_UNSCALED_VALUE = 61,
+  OP_FLOOR = 70, OP_CEIL = 71, OP_SIGNUM = 72, OP_SQRT = 73
 };
 
 // Powers of ten 10^0..10^18: exact in int64 and double; the float ones are the nearest floats
@@ -363,6 +379,62 @@ __device__ __forceinline__ int64_t date_part(int op, int64_t days) {
   if (op == OP_MONTH) return month;
   if (op == OP_DAY_OF_MONTH) return doy - (153 * mp + 2) / 5 + 1;         // [1, 31]
   return yoe + era * 400 + (month <= 2 ? 1 : 0);
+}
+
+// Days since 1970-01-01 of year y, month m (1..12), day d (H. Hinnant's days_from_civil), exact in int64.
+__device__ __forceinline__ int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;                                      // [0, 399]
+  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;    // [0, 365]
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;              // [0, 146096]
+  return era * 146097 + doe - 719468;
+}
+
+// 0 for Monday .. 6 for Sunday (1970-01-01 was a Thursday).
+__device__ __forceinline__ int64_t weekday_of(int64_t days) {
+  const int64_t r = (days + 3) % 7;
+  return r < 0 ? r + 7 : r;
+}
+
+__device__ __forceinline__ int64_t day_of_year(int64_t days) {
+  return days - days_from_civil(date_part(OP_YEAR, days), 1, 1) + 1;
+}
+
+// The calendar parts that build on year, month and day: opcodes 56..59, 62 and 63.
+__device__ __noinline__ int64_t date_field(int op, int64_t days) {
+  switch (op) {
+    case OP_DAY_OF_WEEK: return (weekday_of(days) + 1) % 7 + 1;
+    case OP_WEEKDAY: return weekday_of(days);
+    case OP_DAY_OF_YEAR: return day_of_year(days);
+    case OP_QUARTER: return (date_part(OP_MONTH, days) - 1) / 3 + 1;
+    case OP_WEEK_OF_YEAR: return (day_of_year(days - weekday_of(days) + 3) - 1) / 7 + 1;
+    default: {  // OP_LAST_DAY
+      const int64_t y = date_part(OP_YEAR, days);
+      const int64_t m = date_part(OP_MONTH, days);
+      const int64_t first_of_next = m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, m + 1, 1);
+      return ember_wrap<int32_t>(first_of_next - 1);
+    }
+  }
+}
+
+// FLOOR, CEIL, SIGNUM and SQRT (opcodes 70..73) of a FLOAT64 word or, for FLOOR and CEIL, of a
+// DECIMAL64 of scale s: the register word of the result.
+__device__ __noinline__ int64_t math_unary(int op, int t, int s, int64_t a) {
+  if (t == T_DEC64) {
+    const int64_t d = kPow10[s];
+    const int64_t q = a / d;
+    const int64_t r = a % d;
+    if (op == OP_FLOOR) return r < 0 ? q - 1 : q;
+    return r > 0 ? q + 1 : q;
+  }
+  const double x = f64_of(a);
+  switch (op) {
+    case OP_FLOOR: return word_f64(floor(x));
+    case OP_CEIL: return word_f64(ceil(x));
+    case OP_SIGNUM: return word_f64(x > 0.0 ? 1.0 : (x < 0.0 ? -1.0 : x));
+    default: return word_f64(sqrt(x));
+  }
 }
 
 template <typename T>
@@ -658,6 +730,22 @@ __device__ __forceinline__ void eval_program(const int64_t* __restrict__ program
         case OP_DAY_OF_MONTH:
           null = na;
           v = date_part(op, a);
+          break;
+        case OP_DAY_OF_WEEK:
+        case OP_WEEKDAY:
+        case OP_DAY_OF_YEAR:
+        case OP_QUARTER:
+        case OP_WEEK_OF_YEAR:
+        case OP_LAST_DAY:
+          null = na;
+          v = null ? 0 : date_field(op, a);
+          break;
+        case OP_FLOOR:
+        case OP_CEIL:
+        case OP_SIGNUM:
+        case OP_SQRT:
+          null = na;
+          v = null ? 0 : math_unary(op, t, aux, a);
           break;
         case OP_DATE_ADD:
           v = narrow(T_I32, wrapping_add(a, b));

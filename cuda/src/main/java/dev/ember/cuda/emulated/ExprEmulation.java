@@ -429,6 +429,13 @@ final class ExprEmulation {
                     ? CastEmulation.castFloating(CAST_SUFFIX[aux], t == TYPE_FLOAT32 ? f32(a) : f64(a))
                     : CastEmulation.castIntegral(CAST_SUFFIX[aux], a);
             case YEAR, MONTH, DAY_OF_MONTH -> out[0] = datePart(op, a);
+            case DAY_OF_WEEK, WEEKDAY, DAY_OF_YEAR, QUARTER, WEEK_OF_YEAR, LAST_DAY -> out[0] = calendarField(op, a);
+            case FLOOR, CEIL -> out[0] = t == TYPE_DECIMAL64
+                    ? BigDecimal.valueOf(a, aux).setScale(0, op == Op.FLOOR ? RoundingMode.FLOOR : RoundingMode.CEILING)
+                            .longValueExact()
+                    : f64Word(op == Op.FLOOR ? Math.floor(f64(a)) : Math.ceil(f64(a)));
+            case SIGNUM -> out[0] = f64Word(Math.signum(f64(a)));
+            case SQRT -> out[0] = f64Word(Math.sqrt(f64(a)));
             case MAKE_DECIMAL -> {
                 out[0] = a;
                 return na || !fitsPrecision(a, aux);
@@ -555,6 +562,22 @@ final class ExprEmulation {
             return x == y ? 0 : Double.compare(x, y);
         }
         return Long.compare(a, b);
+    }
+
+    /**
+     * The calendar fields as Spark 3.5's DateTimeUtils computes them, with java.time (every int32 day
+     * count is a LocalDate): dayofweek, weekday, dayofyear, quarter, ISO week, and last_day in int arithmetic.
+     */
+    private static long calendarField(Op op, long days) {
+        java.time.LocalDate d = java.time.LocalDate.ofEpochDay(days);
+        return switch (op) {
+            case DAY_OF_WEEK -> d.getDayOfWeek().plus(1).getValue();
+            case WEEKDAY -> d.getDayOfWeek().ordinal();
+            case DAY_OF_YEAR -> d.getDayOfYear();
+            case QUARTER -> d.get(java.time.temporal.IsoFields.QUARTER_OF_YEAR);
+            case WEEK_OF_YEAR -> d.get(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR);
+            default -> ((int) days - d.getDayOfMonth()) + d.lengthOfMonth();
+        };
     }
 
     /** Civil-from-days over the proleptic Gregorian calendar, in long arithmetic. */

@@ -136,7 +136,34 @@ public enum Op {
     /** {@code date_sub(d, n)}: DATE32 minus INT32 days, wrapping at int32. */
     DATE_SUB(54, Shape.DATE_SHIFT),
     /** {@code datediff(end, start)}: INT32 {@code end - start} in days, wrapping at int32. */
-    DATE_DIFF(55, Shape.DATE_DIFF);
+    DATE_DIFF(55, Shape.DATE_DIFF),
+    /** Spark's {@code dayofweek(d)}: 1 (Sunday) to 7 (Saturday), as INT32. */
+    DAY_OF_WEEK(56, Shape.DATE_PART),
+    /** Spark's {@code weekday(d)}: 0 (Monday) to 6 (Sunday), as INT32. */
+    WEEKDAY(57, Shape.DATE_PART),
+    /** {@code dayofyear(d)}, 1..366, as INT32. */
+    DAY_OF_YEAR(58, Shape.DATE_PART),
+    /** {@code quarter(d)}, 1..4, as INT32. */
+    QUARTER(59, Shape.DATE_PART),
+    /**
+     * {@code weekofyear(d)}: the ISO-8601 week, 1..53 (weeks start on Monday, week 1 holds the year's
+     * first Thursday; early January days may be in week 52 or 53, late December days in week 1).
+     */
+    WEEK_OF_YEAR(62, Shape.DATE_PART),
+    /** {@code last_day(d)}: the last day of d's month as DATE32 ({@code d - day + days in month}, wrapping at int32). */
+    LAST_DAY(63, Shape.DATE_TO_DATE),
+    /**
+     * {@code floor(a)} of a FLOAT64 as FLOAT64 (exact; the Spark expression then casts it to bigint); of
+     * a DECIMAL64 of scale s the decimal of scale 0 rounded toward negative infinity. Built with {@link
+     * ProgramBuilder#floor}.
+     */
+    FLOOR(70, Shape.SPECIAL),
+    /** {@code ceil(a)}, as {@link #FLOOR} rounding toward positive infinity. Built with {@link ProgramBuilder#ceil}. */
+    CEIL(71, Shape.SPECIAL),
+    /** {@code signum(a)} of FLOAT64: -1.0, 1.0, or a itself for -0.0 and 0.0; NaN stays NaN (Java's Math.signum). */
+    SIGNUM(72, Shape.FLOAT64_UNARY),
+    /** {@code sqrt(a)} of FLOAT64, correctly rounded (Java's Math.sqrt); NaN for negative a. */
+    SQRT(73, Shape.FLOAT64_UNARY);
 
     static final Set<DType> NUMERIC = Set.of(INT8, INT16, INT32, INT64, FLOAT32, FLOAT64);
     static final Set<DType> FLOATING = Set.of(FLOAT32, FLOAT64);
@@ -146,7 +173,7 @@ public enum Op {
 
     private enum Shape {
         BINARY_NUMERIC, FLOATING_BINARY, INT64_BINARY, UNARY_NUMERIC, COMPARISON, LOGIC, LOGIC_UNARY, NULL_TEST,
-        FLOATING_TEST, IF, VARIADIC, DATE_PART, DATE_SHIFT, DATE_DIFF, SPECIAL
+        FLOATING_TEST, IF, VARIADIC, DATE_PART, DATE_TO_DATE, DATE_SHIFT, DATE_DIFF, FLOAT64_UNARY, SPECIAL
     }
 
     private final int code;
@@ -227,6 +254,12 @@ public enum Op {
                 sameType(operands, 1, Set.of(DATE32), "date");
                 return INT32;
             }
+            case DATE_TO_DATE -> {
+                return sameType(operands, 1, Set.of(DATE32), "date");
+            }
+            case FLOAT64_UNARY -> {
+                return sameType(operands, 1, Set.of(FLOAT64), "double");
+            }
             case DATE_SHIFT -> {
                 arity(operands, 2);
                 if (!operands.get(0).equals(DATE32) || !operands.get(1).equals(INT32)) {
@@ -244,6 +277,8 @@ public enum Op {
                         case CAST -> "cast(value, type)";
                         case MAKE_DECIMAL -> "makeDecimal(value, precision, scale)";
                         case UNSCALED_VALUE -> "unscaledValue(value)";
+                        case FLOOR -> "floor(value)";
+                        case CEIL -> "ceil(value)";
                         default -> "in(value, literals)";
                     });
         }

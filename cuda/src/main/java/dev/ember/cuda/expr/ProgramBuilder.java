@@ -393,6 +393,110 @@ public final class ProgramBuilder {
         return op(Op.DATE_DIFF, end, start);
     }
 
+    public Reg dayOfWeek(Reg date) {
+        return op(Op.DAY_OF_WEEK, date);
+    }
+
+    public Reg weekday(Reg date) {
+        return op(Op.WEEKDAY, date);
+    }
+
+    public Reg dayOfYear(Reg date) {
+        return op(Op.DAY_OF_YEAR, date);
+    }
+
+    public Reg quarter(Reg date) {
+        return op(Op.QUARTER, date);
+    }
+
+    public Reg weekOfYear(Reg date) {
+        return op(Op.WEEK_OF_YEAR, date);
+    }
+
+    public Reg lastDay(Reg date) {
+        return op(Op.LAST_DAY, date);
+    }
+
+    public Reg signum(Reg value) {
+        return op(Op.SIGNUM, value);
+    }
+
+    public Reg sqrt(Reg value) {
+        return op(Op.SQRT, value);
+    }
+
+    /**
+     * Spark's {@code floor(value)}: of a FLOAT64 the floor cast to INT64 (saturating, NaN to 0, as Java's
+     * {@code (long)}); of an integral value the value itself; of a DECIMAL64 of scale 0 the value itself,
+     * of scale s > 0 the DECIMAL64 of precision {@code p - s + 1} and scale 0 rounded toward negative
+     * infinity ({@link Op#FLOOR}).
+     *
+     * @throws IllegalArgumentException for other types (DECIMAL128 included)
+     */
+    public Reg floor(Reg value) {
+        return rounding(Op.FLOOR, check(value, "FLOOR operand"));
+    }
+
+    /** Spark's {@code ceil(value)}, as {@link #floor} rounding toward positive infinity. */
+    public Reg ceil(Reg value) {
+        return rounding(Op.CEIL, check(value, "CEIL operand"));
+    }
+
+    private Reg rounding(Op op, Reg value) {
+        DType t = value.type();
+        if (t.equals(DType.INT8) || t.equals(DType.INT16) || t.equals(DType.INT32) || t.equals(DType.INT64)) {
+            return value;
+        }
+        if (t.equals(DType.FLOAT64)) {
+            Reg rounded = append(op.code(), ProgramEncoding.TYPE_FLOAT64, 0, DType.FLOAT64, new Reg[] {value},
+                    new long[0], 0);
+            return cast(rounded, DType.INT64);
+        }
+        if (t.id() == DType.TypeId.DECIMAL64) {
+            if (t.scale() == 0) {
+                return value;
+            }
+            if (t.scale() > 18 || t.scale() > t.precision()) {
+                throw new IllegalArgumentException(op + " takes a decimal with scale 0..precision, not " + t);
+            }
+            DType result = DType.decimal64(t.precision() - t.scale() + 1, 0);
+            return append(op.code(), ProgramEncoding.TYPE_DECIMAL64, t.scale(), result, new Reg[] {value},
+                    new long[0], 0);
+        }
+        throw new IllegalArgumentException(op + " takes an integral type, double or a decimal of up to 18 digits, not "
+                + t);
+    }
+
+    /**
+     * Spark's {@code greatest(values...)} over values of one type: nulls are skipped (null only when all
+     * are), the order is the comparisons' (NaN above +Infinity, -0.0 = 0.0), and of equal values the
+     * first is kept. Built from IF, OR, IS_NULL and GREATER_THAN.
+     */
+    public Reg greatest(Reg... values) {
+        return extreme(Op.GREATER_THAN, values);
+    }
+
+    /** Spark's {@code least(values...)}, as {@link #greatest} with the smallest value. */
+    public Reg least(Reg... values) {
+        return extreme(Op.LESS_THAN, values);
+    }
+
+    private Reg extreme(Op better, Reg... values) {
+        requireNonNull(values, "values is null");
+        if (values.length == 0) {
+            throw new IllegalArgumentException((better == Op.GREATER_THAN ? "greatest" : "least")
+                    + " needs at least one value");
+        }
+        Reg result = check(values[0], "value 0");
+        for (int i = 1; i < values.length; i++) {
+            Reg v = check(values[i], "value " + i);
+            // Take v when the result so far is null (v may be null too) or v is strictly better; a null v
+            // makes the comparison null, so the IF keeps the result.
+            result = ifThenElse(or(isNull(result), op(better, v, result)), v, result);
+        }
+        return result;
+    }
+
     /** Makes {@code value} the next output column; returns its index among the outputs. */
     public int output(Reg value) {
         check(value, "output");

@@ -55,6 +55,8 @@ final class ExprConformance {
         }
         cases.add(program("expr boolean", new DType[] {DType.BOOL8, DType.BOOL8, DType.BOOL8}, ExprConformance::logic));
         cases.add(program("expr date", new DType[] {DType.DATE32, DType.DATE32, DType.INT32}, ExprConformance::dates));
+        cases.add(program("expr math", new DType[] {DType.FLOAT64, DType.FLOAT64, DEC10, DEC15, DType.decimal64(18, 18),
+            DType.INT32, DType.INT32}, ExprConformance::math));
         cases.add(program("expr decimal64", new DType[] {DEC10, DEC10, DEC7, DType.BOOL8, DType.INT64, DEC15, DType.INT32},
                 ExprConformance::decimals));
         cases.add(program("expr decimal128", new DType[] {WIDE38, WIDE38, WIDE20, DType.BOOL8, DType.INT64, DEC18,
@@ -132,9 +134,47 @@ final class ExprConformance {
         b.output(b.dateSub(e, n));
         b.output(b.dateDiff(d, e));
         b.output(b.year(b.dateAdd(b.dateLiteral(-719_162), n)));
+        b.output(b.dayOfWeek(d));
+        b.output(b.weekday(e));
+        b.output(b.dayOfYear(d));
+        b.output(b.quarter(e));
+        b.output(b.weekOfYear(d));
+        b.output(b.weekOfYear(e));
+        b.output(b.lastDay(d));
+        b.output(b.greatest(d, e, b.dateLiteral(0)));
+        b.output(b.least(d, e));
         comparisons(b, d, e);
         b.output(b.in(d, Arrays.asList(0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, null)));
         b.output(b.coalesce(d, e));
+    }
+
+    /**
+     * FLOOR, CEIL (doubles and DECIMAL64 of every scale class, on any int64), SIGNUM, SQRT, and greatest /
+     * least (IF, OR, IS_NULL and comparisons) over doubles with NaN, -0.0 and nulls and over ints.
+     */
+    private static void math(ProgramBuilder b) {
+        Reg x = b.input(0, DType.FLOAT64);
+        Reg y = b.input(1, DType.FLOAT64);
+        Reg d = b.input(2, DEC10);
+        Reg f = b.input(3, DEC15);
+        Reg g = b.input(4, DType.decimal64(18, 18));
+        Reg i = b.input(5, DType.INT32);
+        Reg j = b.input(6, DType.INT32);
+        b.output(b.floor(x));
+        b.output(b.ceil(y));
+        b.output(b.floor(d));
+        b.output(b.ceil(d));
+        b.output(b.floor(f));
+        b.output(b.ceil(f));
+        b.output(b.floor(g));
+        b.output(b.ceil(g));
+        b.output(b.signum(x));
+        b.output(b.sqrt(y));
+        b.output(b.sqrt(b.signum(y)));
+        b.output(b.greatest(x, y, b.literal(0.0)));
+        b.output(b.least(x, y, b.nullLiteral(DType.FLOAT64)));
+        b.output(b.greatest(i, j));
+        b.output(b.least(j, i, b.literal(7)));
     }
 
     /** Every DECIMAL64 instruction; the random inputs are any int64, beyond the types' precision too. */

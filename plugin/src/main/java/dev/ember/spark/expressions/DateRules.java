@@ -18,6 +18,12 @@ import org.apache.spark.sql.catalyst.expressions.DateAdd;
 import org.apache.spark.sql.catalyst.expressions.DateDiff;
 import org.apache.spark.sql.catalyst.expressions.DateSub;
 import org.apache.spark.sql.catalyst.expressions.DayOfMonth;
+import org.apache.spark.sql.catalyst.expressions.DayOfWeek;
+import org.apache.spark.sql.catalyst.expressions.DayOfYear;
+import org.apache.spark.sql.catalyst.expressions.LastDay;
+import org.apache.spark.sql.catalyst.expressions.Quarter;
+import org.apache.spark.sql.catalyst.expressions.WeekDay;
+import org.apache.spark.sql.catalyst.expressions.WeekOfYear;
 import org.apache.spark.sql.catalyst.expressions.Month;
 import org.apache.spark.sql.catalyst.expressions.Year;
 
@@ -37,6 +43,18 @@ public final class DateRules {
                         (e, c, ctx) -> builder(ctx).month(reg(c.get(0)))),
                 rule(DayOfMonth.class, "dayofmonth(d) of a date, 1 to 31", INT, DATE, null,
                         (e, c, ctx) -> builder(ctx).dayOfMonth(reg(c.get(0)))),
+                rule(DayOfWeek.class, "dayofweek(d) of a date, 1 (Sunday) to 7 (Saturday)", INT, DATE, null,
+                        (e, c, ctx) -> builder(ctx).dayOfWeek(reg(c.get(0)))),
+                rule(WeekDay.class, "weekday(d) of a date, 0 (Monday) to 6 (Sunday)", INT, DATE, null,
+                        (e, c, ctx) -> builder(ctx).weekday(reg(c.get(0)))),
+                rule(DayOfYear.class, "dayofyear(d) of a date, 1 to 366", INT, DATE, null,
+                        (e, c, ctx) -> builder(ctx).dayOfYear(reg(c.get(0)))),
+                rule(Quarter.class, "quarter(d) of a date, 1 to 4", INT, DATE, null,
+                        (e, c, ctx) -> builder(ctx).quarter(reg(c.get(0)))),
+                rule(WeekOfYear.class, "weekofyear(d) of a date: the ISO-8601 week, 1 to 53", INT, DATE, null,
+                        (e, c, ctx) -> builder(ctx).weekOfYear(reg(c.get(0)))),
+                rule(LastDay.class, "last_day(d): the last day of the date's month", DATE, DATE, null,
+                        (e, c, ctx) -> builder(ctx).lastDay(reg(c.get(0)))),
                 // Spark accepts tinyint, smallint and int day counts and adds them as int (wrapping).
                 rule(DateAdd.class, "date_add(d, n): n days later", DATE, DATE_AND_DAYS, null,
                         (e, c, ctx) -> builder(ctx).dateAdd(reg(c.get(0)), days(builder(ctx), reg(c.get(1))))),

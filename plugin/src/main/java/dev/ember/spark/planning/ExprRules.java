@@ -5,6 +5,7 @@ import dev.ember.spark.expressions.BasicRules;
 import dev.ember.spark.expressions.CastRules;
 import dev.ember.spark.expressions.ConditionalRules;
 import dev.ember.spark.expressions.DateRules;
+import dev.ember.spark.expressions.MathRules;
 import dev.ember.spark.expressions.DecimalRules;
 import dev.ember.spark.expressions.PredicateRules;
 import dev.ember.spark.expressions.StringRules;
@@ -20,7 +21,7 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 public final class ExprRules {
     private static final List<ExprRule<?>> ALL = concat(BasicRules.rules(), ArithmeticRules.rules(),
             PredicateRules.rules(), ConditionalRules.rules(), DateRules.rules(), CastRules.rules(), StringRules.rules(),
-            DecimalRules.rules());
+            DecimalRules.rules(), MathRules.rules());
 
     private ExprRules() {}
 
