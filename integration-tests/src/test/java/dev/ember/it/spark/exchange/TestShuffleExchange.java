@@ -11,6 +11,7 @@ import dev.ember.it.spark.BothAdaptiveModes;
 import dev.ember.it.spark.GpuDiff;
 import dev.ember.it.spark.SparkSessionExtension;
 import dev.ember.it.spark.exchange.ExchangePlans.Key;
+import dev.ember.spark.exec.sort.GpuSortExec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -23,7 +24,6 @@ import org.apache.spark.sql.catalyst.plans.physical.HashPartitioning;
 import org.apache.spark.sql.catalyst.plans.physical.RangePartitioning;
 import org.apache.spark.sql.catalyst.plans.physical.RoundRobinPartitioning;
 import org.apache.spark.sql.catalyst.plans.physical.SinglePartition$;
-import org.apache.spark.sql.execution.SortExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -209,17 +209,17 @@ class TestShuffleExchange {
     }
 
     /**
-     * {@code ORDER BY}: Spark's global sort stays on the CPU, above a range exchange on the GPU (its
-     * child, the scan, is on the GPU); the sorted rows must come out in Spark's order.
+     * {@code ORDER BY}: the global sort runs on the GPU above a range exchange on the GPU; the sorted rows
+     * must come out in Spark's order.
      */
     @BothAdaptiveModes
     void orderBy(boolean adaptive, SparkSession spark) {
-        GpuDiff diff = diff(spark, adaptive).ordered().allowCpu("SortExec");
+        GpuDiff diff = diff(spark, adaptive).ordered().expectGpu("GpuSort");
         for (String order : new String[] {"k, id", "s DESC NULLS LAST, id", "d, id DESC"}) {
             GpuDiff.Run run = diff.assertGpuAndCpuEqual(s -> s.sql("SELECT * FROM t ORDER BY " + order));
             assertGpuExchange(run, RangePartitioning.class, 4);
-            SparkPlan sort = run.operators().stream().filter(p -> p instanceof SortExec).findFirst().orElseThrow();
-            assertThat(((SortExec) sort).global()).as("the global sort").isTrue();
+            SparkPlan sort = run.operators().stream().filter(p -> p instanceof GpuSortExec).findFirst().orElseThrow();
+            assertThat(((GpuSortExec) sort).global()).as("the global sort").isTrue();
         }
         // A filter and a projection between the scan and the exchange run on the GPU too.
         diff.assertGpuAndCpuEqual(s -> s.sql("SELECT id, v * 2 AS w, s FROM t WHERE k > 3 ORDER BY w, id"));

@@ -72,7 +72,7 @@ class TestShuffleExchangeEdgeCases {
      */
     @BothAdaptiveModes
     void emptyInputs(boolean adaptive, SparkSession spark) {
-        GpuDiff diff = diff(spark, adaptive).allowCpu("SortExec");
+        GpuDiff diff = diff(spark, adaptive);
         if (adaptive) {
             // What replaces the empty side: an empty local table and a projection of null literals.
             diff.allowCpu("LocalTableScanExec", "ProjectExec");
