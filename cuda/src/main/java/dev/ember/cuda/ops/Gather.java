@@ -159,4 +159,19 @@ public final class Gather {
         }
         return Column.create(c.type(), n, g.data(), g.validity(), Column.UNKNOWN_NULL_COUNT);
     }
+
+    /**
+     * A new column of rows {@code map[0..n)} of {@code c} where a map entry of -1 gives a null row (join
+     * maps, lag/lead maps): the result always has a validity bitmap. {@code c} and {@code map} stay the
+     * caller's.
+     */
+    public static Column rowsOrNull(Device device, Column c, DeviceBuffer map, long n, Stream stream) {
+        requireNonNull(c, "c is null");
+        if (c.type().id() == DType.TypeId.STRING) {
+            return Strings.gather(device, c, map, n, stream);
+        }
+        Gathered g = gather(device, c.data(), c.hasValidity() ? c.validity() : null, c.rowCount(),
+                c.type().sizeInBytes(), map, MapType.INT32, n, stream);
+        return Column.create(c.type(), n, g.data(), g.validity(), Column.UNKNOWN_NULL_COUNT);
+    }
 }

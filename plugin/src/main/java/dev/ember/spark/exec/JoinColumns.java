@@ -7,7 +7,6 @@ import dev.ember.cuda.column.Column;
 import dev.ember.cuda.column.DType;
 import dev.ember.cuda.column.Table;
 import dev.ember.cuda.ops.Gather;
-import dev.ember.cuda.ops.Strings;
 import dev.ember.spark.columnar.SparkTypes;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,22 +21,13 @@ final class JoinColumns {
         List<Column> out = new ArrayList<>();
         try {
             for (Column c : columns) {
-                out.add(gather(device, c, map, n, stream));
+                out.add(Gather.rowsOrNull(device, c, map, n, stream));
             }
             return out;
         } catch (RuntimeException | Error e) {
             out.forEach(Column::close);
             throw e;
         }
-    }
-
-    private static Column gather(Device device, Column c, DeviceBuffer map, int n, Stream stream) {
-        if (c.type().id() == DType.TypeId.STRING) {
-            return Strings.gather(device, c, map, n, stream);
-        }
-        Gather.Gathered g = Gather.gather(device, c.data(), c.hasValidity() ? c.validity() : null, c.rowCount(),
-                c.type().sizeInBytes(), map, Gather.MapType.INT32, n, stream);
-        return Column.create(c.type(), n, g.data(), g.validity(), Column.UNKNOWN_NULL_COUNT);
     }
 
     /**

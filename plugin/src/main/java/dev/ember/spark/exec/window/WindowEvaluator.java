@@ -14,7 +14,6 @@ import dev.ember.cuda.kernel.LaunchConfig;
 import dev.ember.cuda.kernel.WindowKernels;
 import dev.ember.cuda.ops.FrameBounds;
 import dev.ember.cuda.ops.Gather;
-import dev.ember.cuda.ops.Strings;
 import dev.ember.cuda.ops.WindowAggregates;
 import dev.ember.cuda.ops.WindowFunctions;
 import dev.ember.cuda.ops.WindowSegments;
@@ -155,7 +154,7 @@ final class WindowEvaluator {
             case NTILE -> WindowFunctions.ntile(device, groups, (int) call.parameter(), stream);
             case OFFSET_VALUE -> {
                 try (DeviceBuffer map = WindowFunctions.offsetMap(device, groups, call.parameter(), stream)) {
-                    yield gather(device, columns.get(call.input()), map, n, stream);
+                    yield Gather.rowsOrNull(device, columns.get(call.input()), map, n, stream);
                 }
             }
             case OFFSET_MAP -> Column.create(DType.INT32, n, WindowFunctions.offsetMap(device, groups,
@@ -179,7 +178,7 @@ final class WindowEvaluator {
             }
             // RANGE: every peer of a row gets the running value at the peer group's last row.
             try (running; DeviceBuffer map = lastRows(device, peers, stream)) {
-                return gather(device, running, map, values.rowCount(), stream);
+                return Gather.rowsOrNull(device, running, map, values.rowCount(), stream);
             }
         }
         FrameBounds bounds;
@@ -213,15 +212,5 @@ final class WindowEvaluator {
             map.close();
             throw e;
         }
-    }
-
-    /** Rows {@code map[0..n)} of {@code c}; a map entry of -1 gives null. */
-    static Column gather(Device device, Column c, DeviceBuffer map, long n, Stream stream) {
-        if (c.type().id() == DType.TypeId.STRING) {
-            return Strings.gather(device, c, map, n, stream);
-        }
-        Gather.Gathered g = Gather.gather(device, c.data(), c.hasValidity() ? c.validity() : null, c.rowCount(),
-                c.type().sizeInBytes(), map, Gather.MapType.INT32, n, stream);
-        return Column.create(c.type(), n, g.data(), g.validity(), Column.UNKNOWN_NULL_COUNT);
     }
 }
