@@ -125,6 +125,11 @@
 //   60 MAKE_DECIMAL  INT64 or DECIMAL64 a as a DECIMAL64 of precision aux (1..18): a, null unless
 //                 -10^aux < a < 10^aux.
 //   61 UNSCALED_VALUE  DECIMAL64 a as INT64: a.
+//  120 BIT_AND, 121 BIT_OR, 122 BIT_XOR  a & b, a | b, a ^ b of two operands of one integral type.
+//  123 BIT_NOT    ~a of an integral type.
+//  124 SHIFT_LEFT, 125 SHIFT_RIGHT, 126 SHIFT_RIGHT_UNSIGNED  INT32 or INT64 a shifted by INT32 b as
+//                 Java's <<, >> and >>> do: the distance taken modulo the width (b & 31, b & 63); the
+//                 result has a's type (>>> of INT32 works on its 32 bits).
 #include "ember.cuh"
 #include "ember_cast.cuh"
 #include "ember_decimal.cuh"
@@ -145,7 +150,9 @@ enum : int {
   OP_DAY_OF_WEEK = 56, OP_WEEKDAY = 57, OP_DAY_OF_YEAR = 58, OP_QUARTER = 59, OP_WEEK_OF_YEAR = 62,
   OP_LAST_DAY = 63,
   OP_MAKE_DECIMAL = 60, OP_UNSCALED_VALUE = 61,
-  OP_FLOOR = 70, OP_CEIL = 71, OP_SIGNUM = 72, OP_SQRT = 73
+  OP_FLOOR = 70, OP_CEIL = 71, OP_SIGNUM = 72, OP_SQRT = 73,
+  OP_BIT_AND = 120, OP_BIT_OR = 121, OP_BIT_XOR = 122, OP_BIT_NOT = 123, OP_SHIFT_LEFT = 124,
+  OP_SHIFT_RIGHT = 125, OP_SHIFT_RIGHT_UNSIGNED = 126
 };
 
 // Powers of ten 10^0..10^18: exact in int64 and double; the float ones are the nearest floats
@@ -434,6 +441,25 @@ __device__ __noinline__ int64_t math_unary(int op, int t, int s, int64_t a) {
     case OP_CEIL: return word_f64(ceil(x));
     case OP_SIGNUM: return word_f64(x > 0.0 ? 1.0 : (x < 0.0 ? -1.0 : x));
     default: return word_f64(sqrt(x));
+  }
+}
+
+// BIT_AND .. SHIFT_RIGHT_UNSIGNED (opcodes 120..126) on non-null sign-extended integral words of type
+// t: the and, or, xor and not of sign-extended values are sign-extended already; shifts follow Java.
+__device__ __noinline__ int64_t bitwise(int op, int t, int64_t a, int64_t b) {
+  const uint64_t x = static_cast<uint64_t>(a);
+  const bool wide = t == T_I64;
+  const int distance = static_cast<int>(b) & (wide ? 63 : 31);
+  switch (op) {
+    case OP_BIT_AND: return a & b;
+    case OP_BIT_OR: return a | b;
+    case OP_BIT_XOR: return a ^ b;
+    case OP_BIT_NOT: return ~a;
+    case OP_SHIFT_LEFT: return wide ? static_cast<int64_t>(x << distance) : narrow(T_I32, static_cast<int64_t>(x << distance));
+    case OP_SHIFT_RIGHT: return a >> distance;  // arithmetic on nvcc and g++, as Java's >>
+    default:
+      return wide ? static_cast<int64_t>(x >> distance)
+                  : narrow(T_I32, static_cast<int64_t>(static_cast<uint32_t>(x) >> distance));
   }
 }
 
@@ -746,6 +772,18 @@ __device__ __forceinline__ void eval_program(const int64_t* __restrict__ program
         case OP_SQRT:
           null = na;
           v = null ? 0 : math_unary(op, t, aux, a);
+          break;
+        case OP_BIT_NOT:
+          null = na;
+          v = null ? 0 : bitwise(op, t, a, 0);
+          break;
+        case OP_BIT_AND:
+        case OP_BIT_OR:
+        case OP_BIT_XOR:
+        case OP_SHIFT_LEFT:
+        case OP_SHIFT_RIGHT:
+        case OP_SHIFT_RIGHT_UNSIGNED:
+          v = null ? 0 : bitwise(op, t, a, b);
           break;
         case OP_DATE_ADD:
           v = narrow(T_I32, wrapping_add(a, b));

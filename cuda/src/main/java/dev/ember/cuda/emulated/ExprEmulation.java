@@ -436,6 +436,13 @@ final class ExprEmulation {
                     : f64Word(op == Op.FLOOR ? Math.floor(f64(a)) : Math.ceil(f64(a)));
             case SIGNUM -> out[0] = f64Word(Math.signum(f64(a)));
             case SQRT -> out[0] = f64Word(Math.sqrt(f64(a)));
+            case BIT_AND, BIT_OR, BIT_XOR, SHIFT_LEFT, SHIFT_RIGHT, SHIFT_RIGHT_UNSIGNED -> {
+                if (eitherNull) {
+                    return true;
+                }
+                out[0] = bitwise(op, t, a, b);
+            }
+            case BIT_NOT -> out[0] = ~a;
             case MAKE_DECIMAL -> {
                 out[0] = a;
                 return na || !fitsPrecision(a, aux);
@@ -593,6 +600,20 @@ final class ExprEmulation {
             case MONTH -> month;
             case DAY_OF_MONTH -> doy - (153 * mp + 2) / 5 + 1;
             default -> yoe + era * 400 + (month <= 2 ? 1 : 0);
+        };
+    }
+
+    /** Java's integer operators at the operands' width (sign-extended words; a shift's distance is an int). */
+    private static long bitwise(Op op, int t, long a, long b) {
+        boolean isLong = t == TYPE_INT64;
+        int distance = (int) b;
+        return switch (op) {
+            case BIT_AND -> a & b;
+            case BIT_OR -> a | b;
+            case BIT_XOR -> a ^ b;
+            case SHIFT_LEFT -> isLong ? a << distance : (int) a << distance;
+            case SHIFT_RIGHT -> isLong ? a >> distance : (int) a >> distance;
+            default -> isLong ? a >>> distance : (int) a >>> distance;
         };
     }
 

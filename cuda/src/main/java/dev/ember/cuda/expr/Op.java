@@ -163,17 +163,33 @@ public enum Op {
     /** {@code signum(a)} of FLOAT64: -1.0, 1.0, or a itself for -0.0 and 0.0; NaN stays NaN (Java's Math.signum). */
     SIGNUM(72, Shape.FLOAT64_UNARY),
     /** {@code sqrt(a)} of FLOAT64, correctly rounded (Java's Math.sqrt); NaN for negative a. */
-    SQRT(73, Shape.FLOAT64_UNARY);
+    SQRT(73, Shape.FLOAT64_UNARY),
+    /** {@code a & b} of two operands of one integral type. */
+    BIT_AND(120, Shape.BITWISE_BINARY),
+    /** {@code a | b} of two operands of one integral type. */
+    BIT_OR(121, Shape.BITWISE_BINARY),
+    /** {@code a ^ b} of two operands of one integral type. */
+    BIT_XOR(122, Shape.BITWISE_BINARY),
+    /** {@code ~a} of an integral type. */
+    BIT_NOT(123, Shape.BITWISE_UNARY),
+    /** INT32 or INT64 {@code a << b} for an INT32 b, Java's: the distance modulo the width. */
+    SHIFT_LEFT(124, Shape.SHIFT),
+    /** INT32 or INT64 {@code a >> b} (sign-extending), the distance modulo the width. */
+    SHIFT_RIGHT(125, Shape.SHIFT),
+    /** INT32 or INT64 {@code a >>> b} (zero-filling at a's own width), the distance modulo the width. */
+    SHIFT_RIGHT_UNSIGNED(126, Shape.SHIFT);
 
     static final Set<DType> NUMERIC = Set.of(INT8, INT16, INT32, INT64, FLOAT32, FLOAT64);
     static final Set<DType> FLOATING = Set.of(FLOAT32, FLOAT64);
+    static final Set<DType> INTEGRAL = Set.of(INT8, INT16, INT32, INT64);
     static final Set<DType> CASTABLE = Set.of(BOOL8, INT8, INT16, INT32, INT64, FLOAT32, FLOAT64);
     /** Every type a program computes with, DECIMAL64 of any precision and scale included. */
     private static final Predicate<DType> ANY = ProgramEncoding::isProgramType;
 
     private enum Shape {
         BINARY_NUMERIC, FLOATING_BINARY, INT64_BINARY, UNARY_NUMERIC, COMPARISON, LOGIC, LOGIC_UNARY, NULL_TEST,
-        FLOATING_TEST, IF, VARIADIC, DATE_PART, DATE_TO_DATE, DATE_SHIFT, DATE_DIFF, FLOAT64_UNARY, SPECIAL
+        FLOATING_TEST, IF, VARIADIC, DATE_PART, DATE_TO_DATE, DATE_SHIFT, DATE_DIFF, FLOAT64_UNARY, BITWISE_BINARY,
+        BITWISE_UNARY, SHIFT, SPECIAL
     }
 
     private final int code;
@@ -271,6 +287,21 @@ public enum Op {
             case DATE_DIFF -> {
                 sameType(operands, 2, Set.of(DATE32), "date");
                 return INT32;
+            }
+            case BITWISE_BINARY -> {
+                return sameType(operands, 2, INTEGRAL, "integral");
+            }
+            case BITWISE_UNARY -> {
+                return sameType(operands, 1, INTEGRAL, "integral");
+            }
+            case SHIFT -> {
+                arity(operands, 2);
+                DType value = operands.get(0);
+                if (!(value.equals(INT32) || value.equals(INT64)) || !operands.get(1).equals(INT32)) {
+                    throw new IllegalArgumentException(this + " takes (int or bigint, int), not " + operands
+                            + ": cast a tinyint or smallint to int first");
+                }
+                return value;
             }
             default -> throw new IllegalArgumentException(this + " needs more than operands: use ProgramBuilder."
                     + switch (this) {

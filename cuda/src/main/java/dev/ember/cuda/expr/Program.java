@@ -162,7 +162,8 @@ public final class Program {
     private static boolean isUnary(Op op) {
         return switch (op) {
             case NEGATE, ABS, NOT, IS_NULL, IS_NOT_NULL, IS_NAN, YEAR, MONTH, DAY_OF_MONTH, UNSCALED_VALUE, DAY_OF_WEEK,
-                    WEEKDAY, DAY_OF_YEAR, QUARTER, WEEK_OF_YEAR, LAST_DAY, FLOOR, CEIL, SIGNUM, SQRT -> true;
+                    WEEKDAY, DAY_OF_YEAR, QUARTER, WEEK_OF_YEAR, LAST_DAY, FLOOR, CEIL, SIGNUM, SQRT,
+                    BIT_NOT -> true;
             default -> false;
         };
     }

@@ -425,6 +425,34 @@ public final class ProgramBuilder {
         return op(Op.SQRT, value);
     }
 
+    public Reg bitAnd(Reg a, Reg b) {
+        return op(Op.BIT_AND, a, b);
+    }
+
+    public Reg bitOr(Reg a, Reg b) {
+        return op(Op.BIT_OR, a, b);
+    }
+
+    public Reg bitXor(Reg a, Reg b) {
+        return op(Op.BIT_XOR, a, b);
+    }
+
+    public Reg bitNot(Reg a) {
+        return op(Op.BIT_NOT, a);
+    }
+
+    public Reg shiftLeft(Reg value, Reg distance) {
+        return op(Op.SHIFT_LEFT, value, distance);
+    }
+
+    public Reg shiftRight(Reg value, Reg distance) {
+        return op(Op.SHIFT_RIGHT, value, distance);
+    }
+
+    public Reg shiftRightUnsigned(Reg value, Reg distance) {
+        return op(Op.SHIFT_RIGHT_UNSIGNED, value, distance);
+    }
+
     /**
      * Spark's {@code floor(value)}: of a FLOAT64 the floor cast to INT64 (saturating, NaN to 0, as Java's
      * {@code (long)}); of an integral value the value itself; of a DECIMAL64 of scale 0 the value itself,

@@ -57,6 +57,8 @@ final class ExprConformance {
         cases.add(program("expr date", new DType[] {DType.DATE32, DType.DATE32, DType.INT32}, ExprConformance::dates));
         cases.add(program("expr math", new DType[] {DType.FLOAT64, DType.FLOAT64, DEC10, DEC15, DType.decimal64(18, 18),
             DType.INT32, DType.INT32}, ExprConformance::math));
+        cases.add(program("expr bitwise", new DType[] {DType.INT8, DType.INT16, DType.INT32, DType.INT64, DType.INT32,
+            DType.INT64}, ExprConformance::bitwise));
         cases.add(program("expr decimal64", new DType[] {DEC10, DEC10, DEC7, DType.BOOL8, DType.INT64, DEC15, DType.INT32},
                 ExprConformance::decimals));
         cases.add(program("expr decimal128", new DType[] {WIDE38, WIDE38, WIDE20, DType.BOOL8, DType.INT64, DEC18,
@@ -175,6 +177,31 @@ final class ExprConformance {
         b.output(b.least(x, y, b.nullLiteral(DType.FLOAT64)));
         b.output(b.greatest(i, j));
         b.output(b.least(j, i, b.literal(7)));
+    }
+
+    /**
+     * BIT_AND, BIT_OR, BIT_XOR, BIT_NOT on every integral type, shifts of ints and bigints by any int
+     * (negative and past the width included).
+     */
+    private static void bitwise(ProgramBuilder b) {
+        Reg[] values = {b.input(0, DType.INT8), b.input(1, DType.INT16), b.input(2, DType.INT32), b.input(3, DType.INT64)};
+        Reg distance = b.input(4, DType.INT32);
+        Reg other = b.input(5, DType.INT64);
+        b.output(b.bitAnd(values[0], b.literal((byte) 0x5a)));
+        b.output(b.bitOr(values[1], b.literal((short) -32768)));
+        b.output(b.bitXor(values[2], distance));
+        b.output(b.bitAnd(values[3], other));
+        b.output(b.bitOr(values[3], other));
+        b.output(b.bitXor(other, values[3]));
+        for (Reg v : values) {
+            b.output(b.bitNot(v));
+        }
+        for (Reg v : List.of(values[2], values[3])) {
+            b.output(b.shiftLeft(v, distance));
+            b.output(b.shiftRight(v, distance));
+            b.output(b.shiftRightUnsigned(v, distance));
+            b.output(b.shiftRightUnsigned(v, b.literal(1)));
+        }
     }
 
     /** Every DECIMAL64 instruction; the random inputs are any int64, beyond the types' precision too. */

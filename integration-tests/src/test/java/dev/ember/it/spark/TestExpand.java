@@ -89,9 +89,8 @@ class TestExpand {
                 + "FROM ex GROUP BY GROUPING SETS ((k, s), (d), ())"));
         diff.assertGpuAndCpuEqual(s -> s.sql("SELECT k + 1 AS k1, upper(s) AS u, avg(v), sum(x) FROM ex "
                 + "GROUP BY CUBE(k + 1, upper(s))"));
-        // grouping(..) shifts bits out of the grouping id, which keeps the final aggregate on the CPU; the
-        // expand and the partial aggregate still run on the GPU.
-        diff.allowCpu("HashAggregateExec").assertGpuAndCpuEqual(s -> s.sql("SELECT k, s, grouping(k), "
+        // grouping(..) and grouping_id(..) shift and mask bits of the grouping id.
+        diff.assertGpuAndCpuEqual(s -> s.sql("SELECT k, s, grouping(k), "
                 + "grouping(s), grouping_id(k, s), count(*) FROM ex GROUP BY ROLLUP(k, s)"));
     }
 

@@ -2,6 +2,7 @@ package dev.ember.spark.planning;
 
 import dev.ember.spark.expressions.ArithmeticRules;
 import dev.ember.spark.expressions.BasicRules;
+import dev.ember.spark.expressions.BitwiseRules;
 import dev.ember.spark.expressions.CastRules;
 import dev.ember.spark.expressions.ConditionalRules;
 import dev.ember.spark.expressions.DateRules;
@@ -21,7 +22,7 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 public final class ExprRules {
     private static final List<ExprRule<?>> ALL = concat(BasicRules.rules(), ArithmeticRules.rules(),
             PredicateRules.rules(), ConditionalRules.rules(), DateRules.rules(), CastRules.rules(), StringRules.rules(),
-            DecimalRules.rules(), MathRules.rules());
+            DecimalRules.rules(), MathRules.rules(), BitwiseRules.rules());
 
     private ExprRules() {}
 
