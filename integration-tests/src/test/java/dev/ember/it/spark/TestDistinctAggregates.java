@@ -59,7 +59,6 @@ class TestDistinctAggregates {
                         "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation")
                 .conf("spark.ember.sql.batchSizeBytes", "8k")
                 .conf("spark.sql.shuffle.partitions", "4")
-                .allowCpu("ShuffleExchangeExec")
                 .expectGpu("GpuHashAggregate");
     }
 

@@ -35,7 +35,6 @@ class TestGpuSemaphore {
     private static GpuDiff diff(SparkSession spark, boolean adaptive) {
         return GpuDiff.of(spark).adaptive(adaptive)
                 .conf("spark.sql.shuffle.partitions", "8")
-                .conf("spark.ember.sql.batchSizeBytes", "64k")
-                .allowCpu("ShuffleExchangeExec", "BroadcastExchangeExec");
+                .conf("spark.ember.sql.batchSizeBytes", "64k");
     }
 }

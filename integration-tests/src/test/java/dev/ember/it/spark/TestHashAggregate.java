@@ -105,7 +105,6 @@ class TestHashAggregate {
                         "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation")
                 .conf("spark.ember.sql.batchSizeBytes", "4k")
                 .conf("spark.sql.shuffle.partitions", "4")
-                .allowCpu("ShuffleExchangeExec")
                 .expectGpu("GpuHashAggregate");
     }
 

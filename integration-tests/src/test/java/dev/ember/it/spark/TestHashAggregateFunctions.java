@@ -79,7 +79,6 @@ class TestHashAggregateFunctions {
                         "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation")
                 .conf("spark.ember.sql.batchSizeBytes", "16k")
                 .conf("spark.sql.shuffle.partitions", "4")
-                .allowCpu("ShuffleExchangeExec")
                 .expectGpu("GpuHashAggregate");
     }
 
@@ -121,7 +120,7 @@ class TestHashAggregateFunctions {
 
     @BothAdaptiveModes
     void firstAndLastOfEveryType(boolean adaptive, SparkSession spark) {
-        GpuDiff diff = diff(spark, adaptive).allowCpu("ShuffleExchangeExec", "CoalesceExec");
+        GpuDiff diff = diff(spark, adaptive).allowCpu("CoalesceExec");
         spark.table("fa").coalesce(1).createOrReplaceTempView("fa1");
         for (String c : List.of("b", "i8", "i16", "i32", "i64", "f32", "f64", "d", "ts", "dec10", "dec30", "dec38",
                 "m")) {

@@ -20,7 +20,6 @@ class TestHashAggregateManyGroups {
         return GpuDiff.of(spark).adaptive(adaptive)
                 .conf("spark.sql.shuffle.partitions", "3")
                 .conf("spark.ember.sql.batchSizeBytes", "256k")
-                .allowCpu("ShuffleExchangeExec")
                 .expectGpu("GpuRange", "GpuHashAggregate");
     }
 

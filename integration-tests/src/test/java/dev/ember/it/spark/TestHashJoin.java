@@ -63,8 +63,7 @@ class TestHashJoin {
                         "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation")
                 .conf("spark.ember.sql.batchSizeBytes", "2k")
                 .conf("spark.sql.shuffle.partitions", "4")
-                .conf("spark.sql.autoBroadcastJoinThreshold", "-1")
-                .allowCpu("ShuffleExchangeExec", "BroadcastExchangeExec");
+                .conf("spark.sql.autoBroadcastJoinThreshold", "-1");
     }
 
     static String select(String joinType) {

@@ -43,7 +43,6 @@ class TestHashJoinHugeKey {
                 .conf("spark.sql.shuffle.partitions", "4")
                 .conf("spark.ember.sql.batchSizeBytes", "16m")
                 .conf("spark.sql.autoBroadcastJoinThreshold", broadcast ? "100m" : "-1")
-                .allowCpu("ShuffleExchangeExec", "BroadcastExchangeExec")
                 .expectGpu(join(broadcast));
     }
 

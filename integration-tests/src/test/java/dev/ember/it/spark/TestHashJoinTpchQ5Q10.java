@@ -131,7 +131,6 @@ class TestHashJoinTpchQ5Q10 {
                         "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation")
                 .conf("spark.sql.shuffle.partitions", "4")
                 .conf("spark.ember.sql.batchSizeBytes", "64k")
-                .allowCpu("ShuffleExchangeExec", "BroadcastExchangeExec", "TakeOrderedAndProjectExec", "SortExec")
                 .expectGpu("GpuFilterProject", "GpuHashAggregate");
     }
 
