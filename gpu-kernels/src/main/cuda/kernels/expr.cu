@@ -125,6 +125,12 @@
 //   60 MAKE_DECIMAL  INT64 or DECIMAL64 a as a DECIMAL64 of precision aux (1..18): a, null unless
 //                 -10^aux < a < 10^aux.
 //   61 UNSCALED_VALUE  DECIMAL64 a as INT64: a.
+//  100 ROUND      Spark's round / bround of INT8..INT64, DECIMAL64 or DECIMAL128 a (the result has a's
+//                 type code); one trailing parameter word: bits 0..7 k (0..39), 8..15 e (0..38), 16..23 the
+//                 result precision p (0 for integral a), bit 24 HALF_EVEN. q = |a| / 10^k rounded HALF_UP
+//                 (ties away from zero) or HALF_EVEN (k = 39: q = 0, as every value of up to 38 digits
+//                 rounds to 0), r = sign(a) * q * 10^e. Decimals: null unless |r| < 10^p. Integral a: the
+//                 low bits of r at a's width (Java's BigDecimal.longValue(), narrowed).
 #include "ember.cuh"
 #include "ember_cast.cuh"
 #include "ember_decimal.cuh"
@@ -145,7 +151,8 @@ enum : int {
   OP_DAY_OF_WEEK = 56, OP_WEEKDAY = 57, OP_DAY_OF_YEAR = 58, OP_QUARTER = 59, OP_WEEK_OF_YEAR = 62,
   OP_LAST_DAY = 63,
   OP_MAKE_DECIMAL = 60, OP_UNSCALED_VALUE = 61,
-  OP_FLOOR = 70, OP_CEIL = 71, OP_SIGNUM = 72, OP_SQRT = 73
+  OP_FLOOR = 70, OP_CEIL = 71, OP_SIGNUM = 72, OP_SQRT = 73,
+  OP_ROUND = 100
 };
 
 // Powers of ten 10^0..10^18: exact in int64 and double; the float ones are the nearest floats
@@ -435,6 +442,29 @@ __device__ __noinline__ int64_t math_unary(int op, int t, int s, int64_t a) {
     case OP_SIGNUM: return word_f64(x > 0.0 ? 1.0 : (x < 0.0 ? -1.0 : x));
     default: return word_f64(sqrt(x));
   }
+}
+
+// ROUND (opcode 100, the contract above) of int128 v; invalid (null) when a decimal result overflows.
+__device__ __noinline__ ember_dec::Result128 round_value(ember_dec::u128 v, int64_t params) {
+  const int k = static_cast<int>(params & 0xff);
+  const int e = static_cast<int>((params >> 8) & 0xff);
+  const int p = static_cast<int>((params >> 16) & 0xff);
+  const bool half_even = ((params >> 24) & 1) != 0;
+  bool negative;
+  const ember_dec::u128 m = ember_dec::magnitude(v, &negative);
+  ember_dec::u128 q = 0;
+  if (k == 0) {
+    q = m;
+  } else if (k <= 38) {
+    const ember_dec::u128 d = ember_dec::pow10_u128(k);
+    q = m / d;
+    const ember_dec::u128 rem = m - q * d;
+    const ember_dec::u128 rest = d - rem;  // 2 * rem vs d without overflow: rem vs d - rem
+    if (rem > rest || (rem == rest && (!half_even || (q & 1) != 0))) q += 1;
+  }
+  if (q == 0) return ember_dec::Result128{0, true};
+  if (p > 0 && (p <= e || q >= ember_dec::pow10_u128(p - e))) return ember_dec::Result128{0, false};
+  return ember_dec::Result128{ember_dec::with_sign(q * ember_dec::pow10_u128(e), negative), true};
 }
 
 template <typename T>
@@ -747,6 +777,19 @@ __device__ __forceinline__ void eval_program(const int64_t* __restrict__ program
           null = na;
           v = null ? 0 : math_unary(op, t, aux, a);
           break;
+        case OP_ROUND: {
+          const int64_t params = __ldg(program + pc);
+          pc += 1;
+          null = na;
+          wide_result = wide;
+          if (!null) {
+            const ember_dec::Result128 r = round_value(wide ? wide_of(a, a_hi) : wide_of(a, a < 0 ? -1 : 0), params);
+            null = !r.valid;
+            v = narrow(t, low_word(r.value));
+            v_hi = high_word(r.value);
+          }
+          break;
+        }
         case OP_DATE_ADD:
           v = narrow(T_I32, wrapping_add(a, b));
           break;

@@ -163,7 +163,15 @@ public enum Op {
     /** {@code signum(a)} of FLOAT64: -1.0, 1.0, or a itself for -0.0 and 0.0; NaN stays NaN (Java's Math.signum). */
     SIGNUM(72, Shape.FLOAT64_UNARY),
     /** {@code sqrt(a)} of FLOAT64, correctly rounded (Java's Math.sqrt); NaN for negative a. */
-    SQRT(73, Shape.FLOAT64_UNARY);
+    SQRT(73, Shape.FLOAT64_UNARY),
+    /**
+     * Spark's {@code round} / {@code bround} of an integral or decimal value: the value divided by 10^k
+     * rounded HALF_UP (ties away from zero) or HALF_EVEN, times 10^e. On a decimal, null when the result
+     * has more digits than the result precision; on INT8..INT64 the low bits of the exact result at the
+     * operand's width (Java's {@code BigDecimal.longValue()} narrowed, as Spark's codegen). Built with
+     * {@link ProgramBuilder#round}, which derives k, e and Spark's result type from the literal scale.
+     */
+    ROUND(100, Shape.SPECIAL);
 
     static final Set<DType> NUMERIC = Set.of(INT8, INT16, INT32, INT64, FLOAT32, FLOAT64);
     static final Set<DType> FLOATING = Set.of(FLOAT32, FLOAT64);
@@ -279,6 +287,7 @@ public enum Op {
                         case UNSCALED_VALUE -> "unscaledValue(value)";
                         case FLOOR -> "floor(value)";
                         case CEIL -> "ceil(value)";
+                        case ROUND -> "round(value, scale, halfEven)";
                         default -> "in(value, literals)";
                     });
         }

@@ -656,6 +656,27 @@ public final class ProgramBuilder {
     }
 
     /** Appends an instruction built by {@link DecimalOps} (operands already checked). */
+    /**
+     * Spark's {@code round(value, scale)} ({@code halfEven} false: HALF_UP) or {@code bround(value,
+     * scale)} (HALF_EVEN) of an INT8..INT64 or decimal value with a literal scale, negative scales
+     * included, as {@link #roundResultType} ({@link Op#ROUND}).
+     *
+     * @throws IllegalArgumentException when {@link #roundProblem} names a problem
+     */
+    public Reg round(Reg value, int scale, boolean halfEven) {
+        return RoundOps.round(this, check(value, "ROUND operand"), scale, halfEven);
+    }
+
+    /** Spark's result type of round/bround of {@code type} to {@code scale}. */
+    public static DType roundResultType(DType type, int scale) {
+        return RoundOps.resultType(type, scale);
+    }
+
+    /** Why programs cannot compute round/bround of {@code type} to {@code scale}, or empty. */
+    public static Optional<String> roundProblem(DType type, int scale) {
+        return RoundOps.problem(type, scale);
+    }
+
     Reg appendNode(int opcode, int typeCode, int aux, DType result, Reg[] args, long[] trailing) {
         return append(opcode, typeCode, aux, result, args, trailing, 0);
     }
