@@ -71,6 +71,9 @@
 //                 a * b, a / b for a result of scale s and precision p: the exact value rounded HALF_UP
 //                 (ties away from zero) to scale s, null when it has more than p digits or b is 0
 //                 (DIVIDE); ember_decimal.cuh says why this equals Spark 3.5's own two roundings.
+//   15, 16 on DECIMAL128 a and b of one scale (no parameter word): REMAINDER a % b with the sign of a
+//                 (exact, Java's BigDecimal.remainder), PMOD Spark's (r + b) % b when r = a % b < 0; null
+//                 when b is 0. The builder rescales both operands to the larger scale first.
 //   20 EQUAL, 21 NULL_SAFE_EQUAL, 22 LESS_THAN, 23 LESS_OR_EQUAL, 24 GREATER_THAN, 25 GREATER_OR_EQUAL,
 //   26 NOT_EQUAL: BOOL8 results on two operands of any one type. Integral, BOOL8 (false < true) and
 //                 DATE32 compare as integers; floats in Spark's order: -0.0 = 0.0, NaN = NaN, NaN above
@@ -467,6 +470,21 @@ __device__ __noinline__ ember_dec::Result128 round_value(ember_dec::u128 v, int6
   return ember_dec::Result128{ember_dec::with_sign(q * ember_dec::pow10_u128(e), negative), true};
 }
 
+// REMAINDER and PMOD of DECIMAL128 operands of one scale (the contract above): Java's BigDecimal
+// remainder (the sign of a) and Spark's pmod, (r + b) % b when r < 0; invalid (null) when b is 0.
+__device__ __noinline__ ember_dec::Result128 remainder_value(bool pmod, ember_dec::u128 a, ember_dec::u128 b) {
+  bool negative_a;
+  bool negative_b;
+  const ember_dec::u128 ma = ember_dec::magnitude(a, &negative_a);
+  const ember_dec::u128 mb = ember_dec::magnitude(b, &negative_b);
+  if (mb == 0) return ember_dec::Result128{0, false};
+  const ember_dec::u128 m = ma % mb;
+  // pmod of r = -m < 0: for b > 0, r + b = mb - m in (0, mb), its own remainder; for b < 0, r + b =
+  // -(m + mb) and (m + mb) % mb = m, so r itself. No sum is formed, so no operand overflows.
+  if (pmod && negative_a && m != 0 && !negative_b) return ember_dec::Result128{mb - m, true};
+  return ember_dec::Result128{ember_dec::with_sign(m, negative_a), true};
+}
+
 template <typename T>
 __device__ __forceinline__ const T* column_data(const int64_t* columns, int64_t column) {
   return reinterpret_cast<const T*>(static_cast<uintptr_t>(columns[2 * column]));
@@ -599,7 +617,15 @@ __device__ __forceinline__ void eval_program(const int64_t* __restrict__ program
         case OP_INTEGRAL_DIVIDE:
         case OP_REMAINDER:
         case OP_PMOD:
-          if (wide) {
+          if (wide && (op == OP_REMAINDER || op == OP_PMOD)) {
+            wide_result = true;
+            if (!null) {
+              const ember_dec::Result128 r = remainder_value(op == OP_PMOD, wide_of(a, a_hi), wide_of(b, b_hi));
+              null = !r.valid;
+              v = low_word(r.value);
+              v_hi = high_word(r.value);
+            }
+          } else if (wide) {
             const int64_t params = __ldg(program + pc);
             pc += 1;
             wide_result = true;

@@ -282,6 +282,15 @@ final class ExprEmulation {
             BigInteger x = value(regs, nulls, ra);
             BigInteger y = value(regs, nulls, rb);
             wide = x == null || y == null ? null : sparkArithmetic(Op.ofCode(op), x, y, code[start + 1]);
+        } else if (op == Op.REMAINDER.code() || op == Op.PMOD.code()) {
+            BigInteger x = value(regs, nulls, ra);
+            BigInteger y = value(regs, nulls, rb);
+            if (x != null && y != null && y.signum() != 0) {
+                wide = x.remainder(y);
+                if (op == Op.PMOD.code() && wide.signum() < 0) {
+                    wide = wide.add(y).remainder(y);
+                }
+            }
         } else if (op == Op.ROUND.code()) {
             BigInteger x = value(regs, nulls, ra);
             wide = x == null ? null : round(x, code[start + 1]);

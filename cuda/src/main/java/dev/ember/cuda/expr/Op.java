@@ -56,6 +56,8 @@ public enum Op {
     /**
      * Spark's {@code pmod(a, b)}: {@code r = a % b; r < 0 ? (r + b) % b : r}, the addition wrapping at
      * the type's width (int for tinyint/smallint, as Spark computes them); null when {@code b == 0}.
+     * REMAINDER and PMOD of decimals (exact, on DECIMAL128 operands of one scale) are built with {@link
+     * ProgramBuilder#decimalRemainder}.
      */
     PMOD(16, Shape.BINARY_NUMERIC),
     /** Numeric {@code -a}; integral types wrap ({@code -MIN = MIN}); decimals keep their type (exact). */

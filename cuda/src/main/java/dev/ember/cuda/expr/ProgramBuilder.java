@@ -677,6 +677,23 @@ public final class ProgramBuilder {
         return RoundOps.problem(type, scale);
     }
 
+    /**
+     * Spark's decimal {@code a % b} ({@link Op#REMAINDER}) or {@code pmod(a, b)} ({@link Op#PMOD}) for a
+     * result of type {@code result}: the exact remainder (sign of a; pmod's non-negative one for b > 0)
+     * rounded HALF_UP to the result type, null when b is 0 or on overflow.
+     *
+     * @throws IllegalArgumentException when {@link #decimalRemainderProblem} names a problem
+     */
+    public Reg decimalRemainder(Op op, Reg a, Reg b, DType result) {
+        return DecimalRemainderOps.remainder(this, op, check(a, "remainder operand"), check(b, "remainder operand"),
+                requireNonNull(result, "result is null"));
+    }
+
+    /** Why programs cannot compute the decimal remainder or pmod of these types, or empty. */
+    public static Optional<String> decimalRemainderProblem(DType a, DType b) {
+        return DecimalRemainderOps.problem(a, b);
+    }
+
     Reg appendNode(int opcode, int typeCode, int aux, DType result, Reg[] args, long[] trailing) {
         return append(opcode, typeCode, aux, result, args, trailing, 0);
     }

@@ -67,6 +67,8 @@ final class ExprConformance {
                 ExprConformance::round));
         cases.add(program("expr round decimal128", new DType[] {WIDE38, WIDE20, DEC18, DType.INT8},
                 ExprConformance::wideRound));
+        cases.add(program("expr decimal remainder", new DType[] {WIDE38, WIDE38, WIDE20, DEC18, DEC15, DType.INT8},
+                ExprConformance::decimalRemainders));
         cases.add(program("expr mixed, 40 instructions", new DType[] {DType.INT32, DType.FLOAT64, DType.DATE32,
             DType.BOOL8, DType.INT64}, ExprConformance::mixed));
         return cases;
@@ -244,6 +246,27 @@ final class ExprConformance {
             Reg tie = b.cast(b.makeDecimal(b.cast(i8, DType.INT64), 3, 1), DType.decimal128(20, 1));
             b.output(b.round(tie, 0, halfEven));
             b.output(b.round(tie, -1, halfEven));
+        }
+    }
+
+    /**
+     * REMAINDER and PMOD of DECIMAL128 (operands rescaled to one scale, wide and narrow results), over
+     * random values of every sign (zero divisors and values beyond the precision included).
+     */
+    private static void decimalRemainders(ProgramBuilder b) {
+        Reg x = b.input(0, WIDE38);
+        Reg y = b.input(1, WIDE38);
+        Reg w = b.input(2, WIDE20);
+        Reg d = b.input(3, DEC18);
+        Reg e = b.input(4, DEC15);
+        Reg i8 = b.input(5, DType.INT8);
+        Reg small = b.makeDecimal(b.cast(i8, DType.INT64), 3, 1);
+        for (Op op : List.of(Op.REMAINDER, Op.PMOD)) {
+            b.output(b.decimalRemainder(op, x, y, DType.decimal128(38, 10)));
+            b.output(b.decimalRemainder(op, w, d, DType.decimal128(22, 4)));
+            b.output(b.decimalRemainder(op, d, e, DType.decimal64(15, 5)));
+            b.output(b.decimalRemainder(op, e, small, DType.decimal64(7, 5)));
+            b.output(b.decimalRemainder(op, x, small, DType.decimal128(20, 10)));
         }
     }
 
