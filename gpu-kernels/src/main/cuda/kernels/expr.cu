@@ -130,9 +130,9 @@
 //   61 UNSCALED_VALUE  DECIMAL64 a as INT64: a.
 //  100 ROUND      Spark's round / bround of INT8..INT64, DECIMAL64 or DECIMAL128 a (the result has a's
 //                 type code); one trailing parameter word: bits 0..7 k (0..39), 8..15 e (0..38), 16..23 the
-//                 result precision p (0 for integral a), bit 24 HALF_EVEN. q = |a| / 10^k rounded HALF_UP
-//                 (ties away from zero) or HALF_EVEN (k = 39: q = 0, as every value of up to 38 digits
-//                 rounds to 0), r = sign(a) * q * 10^e. Decimals: null unless |r| < 10^p. Integral a: the
+//                 result precision p (0 for integral a), 24..25 the mode (0 HALF_UP, 1 HALF_EVEN, 2 FLOOR,
+//                 3 CEILING). q = a / 10^k rounded in that mode (HALF_UP: ties away from zero; k = 39:
+//                 q = 0, for HALF_UP and HALF_EVEN only), r = q * 10^e. Decimals: null unless |r| < 10^p. Integral a: the
 //                 low bits of r at a's width (Java's BigDecimal.longValue(), narrowed).
 #include "ember.cuh"
 #include "ember_cast.cuh"
@@ -452,7 +452,7 @@ __device__ __noinline__ ember_dec::Result128 round_value(ember_dec::u128 v, int6
   const int k = static_cast<int>(params & 0xff);
   const int e = static_cast<int>((params >> 8) & 0xff);
   const int p = static_cast<int>((params >> 16) & 0xff);
-  const bool half_even = ((params >> 24) & 1) != 0;
+  const int mode = static_cast<int>((params >> 24) & 3);  // 0 HALF_UP, 1 HALF_EVEN, 2 FLOOR, 3 CEILING
   bool negative;
   const ember_dec::u128 m = ember_dec::magnitude(v, &negative);
   ember_dec::u128 q = 0;
@@ -463,7 +463,11 @@ __device__ __noinline__ ember_dec::Result128 round_value(ember_dec::u128 v, int6
     q = m / d;
     const ember_dec::u128 rem = m - q * d;
     const ember_dec::u128 rest = d - rem;  // 2 * rem vs d without overflow: rem vs d - rem
-    if (rem > rest || (rem == rest && (!half_even || (q & 1) != 0))) q += 1;
+    if (mode >= 2) {
+      if (rem != 0 && negative == (mode == 2)) q += 1;  // away from zero: floor of negatives, ceil of positives
+    } else if (rem > rest || (rem == rest && (mode == 0 || (q & 1) != 0))) {
+      q += 1;
+    }
   }
   if (q == 0) return ember_dec::Result128{0, true};
   if (p > 0 && (p <= e || q >= ember_dec::pow10_u128(p - e))) return ember_dec::Result128{0, false};

@@ -668,7 +668,12 @@ final class ExprEmulation {
         int k = ProgramEncoding.roundDropped(parameters);
         int e = ProgramEncoding.roundExponent(parameters);
         int p = ProgramEncoding.roundPrecision(parameters);
-        RoundingMode mode = ProgramEncoding.roundHalfEven(parameters) ? RoundingMode.HALF_EVEN : RoundingMode.HALF_UP;
+        RoundingMode mode = switch (ProgramEncoding.roundMode(parameters)) {
+            case 0 -> RoundingMode.HALF_UP;
+            case 1 -> RoundingMode.HALF_EVEN;
+            case ProgramEncoding.ROUND_FLOOR -> RoundingMode.FLOOR;
+            default -> RoundingMode.CEILING;
+        };
         BigInteger r = new BigDecimal(v, k).setScale(0, mode).unscaledValue().multiply(BigInteger.TEN.pow(e));
         if (p > 0 && r.abs().compareTo(BigInteger.TEN.pow(p)) >= 0) {
             return null;

@@ -429,9 +429,10 @@ public final class ProgramBuilder {
      * Spark's {@code floor(value)}: of a FLOAT64 the floor cast to INT64 (saturating, NaN to 0, as Java's
      * {@code (long)}); of an integral value the value itself; of a DECIMAL64 of scale 0 the value itself,
      * of scale s > 0 the DECIMAL64 of precision {@code p - s + 1} and scale 0 rounded toward negative
-     * infinity ({@link Op#FLOOR}).
+     * infinity ({@link Op#FLOOR}); of a DECIMAL128 of scale s > 0 likewise, the decimal of precision
+     * {@code min(p - s + 1, 38)} ({@link Op#ROUND} rounding toward negative infinity).
      *
-     * @throws IllegalArgumentException for other types (DECIMAL128 included)
+     * @throws IllegalArgumentException for other types
      */
     public Reg floor(Reg value) {
         return rounding(Op.FLOOR, check(value, "FLOOR operand"));
@@ -463,8 +464,10 @@ public final class ProgramBuilder {
             return append(op.code(), ProgramEncoding.TYPE_DECIMAL64, t.scale(), result, new Reg[] {value},
                     new long[0], 0);
         }
-        throw new IllegalArgumentException(op + " takes an integral type, double or a decimal of up to 18 digits, not "
-                + t);
+        if (t.id() == DType.TypeId.DECIMAL128) {
+            return RoundOps.floorOrCeil(this, value, op == Op.CEIL);
+        }
+        throw new IllegalArgumentException(op + " takes an integral type, double or a decimal, not " + t);
     }
 
     /**

@@ -251,14 +251,31 @@ public final class ProgramEncoding {
      * ROUND's parameter word: bits 0..7 the digits dropped k (0..39; 39 stands for any larger count,
      * which rounds every value of up to 38 digits to 0), 8..15 the exponent e of the multiplication
      * back (0..38), 16..23 the result precision (1..38; 0 for integral operands, which wrap instead),
-     * bit 24 set for HALF_EVEN.
+     * bits 24..25 the mode: 0 HALF_UP, 1 HALF_EVEN, {@link #ROUND_FLOOR}, {@link #ROUND_CEILING}.
      */
     public static long roundParameters(int dropped, int exponent, int precision, boolean halfEven) {
+        return roundParameters(dropped, exponent, precision, halfEven ? 1 : 0);
+    }
+
+    /** ROUND's mode rounding toward negative infinity (Spark's floor of a decimal). */
+    public static final int ROUND_FLOOR = 2;
+    /** ROUND's mode rounding toward positive infinity (Spark's ceil of a decimal). */
+    public static final int ROUND_CEILING = 3;
+
+    /** ROUND's parameter word with a mode of 0..3 (see {@link #roundParameters(int, int, int, boolean)}). */
+    public static long roundParameters(int dropped, int exponent, int precision, int mode) {
         if (dropped < 0 || dropped > 39 || exponent < 0 || exponent > 38 || precision < 0 || precision > 38) {
             throw new IllegalArgumentException("ROUND parameters out of range: dropped " + dropped + ", exponent "
                     + exponent + ", precision " + precision);
         }
-        return dropped | (long) exponent << 8 | (long) precision << 16 | (halfEven ? 1L << 24 : 0);
+        if (mode < 0 || mode > 3) {
+            throw new IllegalArgumentException("ROUND mode " + mode + " is not 0..3");
+        }
+        return dropped | (long) exponent << 8 | (long) precision << 16 | (long) mode << 24;
+    }
+
+    public static int roundMode(long parameters) {
+        return (int) (parameters >>> 24 & 3);
     }
 
     public static int roundDropped(long parameters) {
@@ -274,6 +291,6 @@ public final class ProgramEncoding {
     }
 
     public static boolean roundHalfEven(long parameters) {
-        return (parameters >>> 24 & 1) != 0;
+        return roundMode(parameters) == 1;
     }
 }

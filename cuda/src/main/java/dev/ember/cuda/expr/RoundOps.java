@@ -98,4 +98,26 @@ final class RoundOps {
                 new long[] {parameters});
         return result.id() == TypeId.DECIMAL64 ? b.cast(r, result) : r;
     }
+
+    /**
+     * Spark's {@code floor} / {@code ceil} of a DECIMAL128 of scale s > 0: decimal(min(p - s + 1, 38), 0),
+     * the value rounded toward negative / positive infinity ({@code Decimal.floor}, {@code ceil}); it
+     * always fits. Of scale 0 the value itself.
+     */
+    static Reg floorOrCeil(ProgramBuilder b, Reg value, boolean ceil) {
+        DType t = value.type();
+        if (t.id() != TypeId.DECIMAL128) {
+            throw new IllegalArgumentException("floorOrCeil takes a DECIMAL128, not " + t);
+        }
+        if (t.scale() == 0) {
+            return value;
+        }
+        DType result = decimal(Math.min(t.precision() - t.scale() + 1, 38), 0);
+        long parameters = ProgramEncoding.roundParameters(t.scale(), 0, result.precision(),
+                ceil ? ProgramEncoding.ROUND_CEILING : ProgramEncoding.ROUND_FLOOR);
+        DType wideResult = DType.decimal128(Math.max(DType.MAX_DECIMAL64_PRECISION + 1, result.precision()), 0);
+        Reg r = b.appendNode(Op.ROUND.code(), ProgramEncoding.TYPE_DECIMAL128, 0, wideResult, new Reg[] {value},
+                new long[] {parameters});
+        return result.id() == TypeId.DECIMAL64 ? b.cast(r, result) : r;
+    }
 }

@@ -243,6 +243,8 @@ final class ExprConformance {
             b.output(b.round(y, -17, halfEven));
             b.output(b.round(d, -25, halfEven));
             b.output(b.round(d, 2, halfEven));
+            b.output(halfEven ? b.floor(x) : b.ceil(x));
+            b.output(halfEven ? b.ceil(y) : b.floor(y));
             Reg tie = b.cast(b.makeDecimal(b.cast(i8, DType.INT64), 3, 1), DType.decimal128(20, 1));
             b.output(b.round(tie, 0, halfEven));
             b.output(b.round(tie, -1, halfEven));

@@ -59,6 +59,24 @@ class TestProgramRound {
     }
 
     @Test
+    void floorAndCeilOfWideDecimalsAreSparksDecimalFloorAndCeil() {
+        for (DType t : List.of(DType.decimal128(20, 2), DType.decimal128(38, 10), DType.decimal128(38, 38),
+                DType.decimal128(38, 1), DType.decimal128(19, 0), DType.decimal128(25, 24))) {
+            DType result = t.scale() == 0 ? t : precision(Math.min(t.precision() - t.scale() + 1, 38));
+            ProgramBuilder probe = new ProgramBuilder();
+            assertThat(probe.floor(probe.input(0, t)).type()).as(t.toString()).isEqualTo(result);
+            check("floor " + t, new DType[] {t}, b -> b.floor(b.input(0, t)),
+                    strict(a -> ((BigDecimal) a[0]).setScale(0, RoundingMode.FLOOR)), new int[] {0, 1, 4099});
+            check("ceil " + t, new DType[] {t}, b -> b.ceil(b.input(0, t)),
+                    strict(a -> ((BigDecimal) a[0]).setScale(0, RoundingMode.CEILING)), new int[] {0, 1, 4099});
+        }
+    }
+
+    private static DType precision(int p) {
+        return p <= 18 ? DType.decimal64(p, 0) : DType.decimal128(p, 0);
+    }
+
+    @Test
     void tiesFollowTheMode() {
         DType t = DType.decimal64(4, 1);
         ProgramBuilder b = new ProgramBuilder();

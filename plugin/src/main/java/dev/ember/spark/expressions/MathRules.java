@@ -37,8 +37,8 @@ import org.apache.spark.sql.catalyst.expressions.Sqrt;
 public final class MathRules {
     private static final TypeSig DOUBLE = TypeSig.of(Kind.DOUBLE);
     /** Spark's analyzer casts floor's and ceil's operand to bigint, double or keeps a decimal. */
-    private static final TypeSig ROUNDING_OPERANDS = TypeSig.of(Kind.LONG, Kind.DOUBLE, Kind.DECIMAL64);
-    private static final TypeSig ROUNDING_RESULTS = TypeSig.of(Kind.LONG, Kind.DECIMAL64);
+    private static final TypeSig ROUNDING_OPERANDS = TypeSig.of(Kind.LONG, Kind.DOUBLE, Kind.DECIMAL);
+    private static final TypeSig ROUNDING_RESULTS = TypeSig.of(Kind.LONG, Kind.DECIMAL);
 
     private MathRules() {}
 
@@ -51,7 +51,7 @@ public final class MathRules {
     private static List<ExprRule<?>> baseRules() {
         return List.of(
                 rule(Floor.class, "floor(a): of a double the floor cast to bigint (saturating, NaN to 0); of a "
-                        + "bigint the value; of a decimal(p,s) of up to 18 digits the decimal(p-s+1,0) rounded down",
+                        + "bigint the value; of a decimal(p,s) of up to 38 digits the decimal(min(p-s+1,38),0) rounded down",
                         ROUNDING_RESULTS, ROUNDING_OPERANDS, null, (e, c, ctx) -> builder(ctx).floor(reg(c.get(0)))),
                 rule(Ceil.class, "ceil(a), as floor rounding up", ROUNDING_RESULTS, ROUNDING_OPERANDS, null,
                         (e, c, ctx) -> builder(ctx).ceil(reg(c.get(0)))),
