@@ -172,6 +172,8 @@ public enum Op {
      * has more digits than the result precision; on INT8..INT64 the low bits of the exact result at the
      * operand's width (Java's {@code BigDecimal.longValue()} narrowed, as Spark's codegen). Built with
      * {@link ProgramBuilder#round}, which derives k, e and Spark's result type from the literal scale.
+     * Two more modes, toward negative and positive infinity, give {@link ProgramBuilder#floor} and
+     * {@link ProgramBuilder#ceil} of DECIMAL128 values.
      */
     ROUND(100, Shape.SPECIAL);
 
