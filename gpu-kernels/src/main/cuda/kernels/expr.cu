@@ -71,6 +71,9 @@
 //                 a * b, a / b for a result of scale s and precision p: the exact value rounded HALF_UP
 //                 (ties away from zero) to scale s, null when it has more than p digits or b is 0
 //                 (DIVIDE); ember_decimal.cuh says why this equals Spark 3.5's own two roundings.
+//   15, 16 on DECIMAL128 a and b of one scale (no parameter word): REMAINDER a % b with the sign of a
+//                 (exact, Java's BigDecimal.remainder), PMOD Spark's (r + b) % b when r = a % b < 0; null
+//                 when b is 0. The builder rescales both operands to the larger scale first.
 //   20 EQUAL, 21 NULL_SAFE_EQUAL, 22 LESS_THAN, 23 LESS_OR_EQUAL, 24 GREATER_THAN, 25 GREATER_OR_EQUAL,
 //   26 NOT_EQUAL: BOOL8 results on two operands of any one type. Integral, BOOL8 (false < true) and
 //                 DATE32 compare as integers; floats in Spark's order: -0.0 = 0.0, NaN = NaN, NaN above
@@ -130,6 +133,12 @@
 //  124 SHIFT_LEFT, 125 SHIFT_RIGHT, 126 SHIFT_RIGHT_UNSIGNED  INT32 or INT64 a shifted by INT32 b as
 //                 Java's <<, >> and >>> do: the distance taken modulo the width (b & 31, b & 63); the
 //                 result has a's type (>>> of INT32 works on its 32 bits).
+//  100 ROUND      Spark's round / bround of INT8..INT64, DECIMAL64 or DECIMAL128 a (the result has a's
+//                 type code); one trailing parameter word: bits 0..7 k (0..39), 8..15 e (0..38), 16..23 the
+//                 result precision p (0 for integral a), 24..25 the mode (0 HALF_UP, 1 HALF_EVEN, 2 FLOOR,
+//                 3 CEILING). q = a / 10^k rounded in that mode (HALF_UP: ties away from zero; k = 39:
+//                 q = 0, for HALF_UP and HALF_EVEN only), r = q * 10^e. Decimals: null unless |r| < 10^p. Integral a: the
+//                 low bits of r at a's width (Java's BigDecimal.longValue(), narrowed).
 #include "ember.cuh"
 #include "ember_cast.cuh"
 #include "ember_decimal.cuh"
@@ -152,7 +161,8 @@ enum : int {
   OP_MAKE_DECIMAL = 60, OP_UNSCALED_VALUE = 61,
   OP_FLOOR = 70, OP_CEIL = 71, OP_SIGNUM = 72, OP_SQRT = 73,
   OP_BIT_AND = 120, OP_BIT_OR = 121, OP_BIT_XOR = 122, OP_BIT_NOT = 123, OP_SHIFT_LEFT = 124,
-  OP_SHIFT_RIGHT = 125, OP_SHIFT_RIGHT_UNSIGNED = 126
+  OP_SHIFT_RIGHT = 125, OP_SHIFT_RIGHT_UNSIGNED = 126,
+  OP_ROUND = 100
 };
 
 // Powers of ten 10^0..10^18: exact in int64 and double; the float ones are the nearest floats
@@ -463,6 +473,48 @@ __device__ __noinline__ int64_t bitwise(int op, int t, int64_t a, int64_t b) {
   }
 }
 
+// ROUND (opcode 100, the contract above) of int128 v; invalid (null) when a decimal result overflows.
+__device__ __noinline__ ember_dec::Result128 round_value(ember_dec::u128 v, int64_t params) {
+  const int k = static_cast<int>(params & 0xff);
+  const int e = static_cast<int>((params >> 8) & 0xff);
+  const int p = static_cast<int>((params >> 16) & 0xff);
+  const int mode = static_cast<int>((params >> 24) & 3);  // 0 HALF_UP, 1 HALF_EVEN, 2 FLOOR, 3 CEILING
+  bool negative;
+  const ember_dec::u128 m = ember_dec::magnitude(v, &negative);
+  ember_dec::u128 q = 0;
+  if (k == 0) {
+    q = m;
+  } else if (k <= 38) {
+    const ember_dec::u128 d = ember_dec::pow10_u128(k);
+    q = m / d;
+    const ember_dec::u128 rem = m - q * d;
+    const ember_dec::u128 rest = d - rem;  // 2 * rem vs d without overflow: rem vs d - rem
+    if (mode >= 2) {
+      if (rem != 0 && negative == (mode == 2)) q += 1;  // away from zero: floor of negatives, ceil of positives
+    } else if (rem > rest || (rem == rest && (mode == 0 || (q & 1) != 0))) {
+      q += 1;
+    }
+  }
+  if (q == 0) return ember_dec::Result128{0, true};
+  if (p > 0 && (p <= e || q >= ember_dec::pow10_u128(p - e))) return ember_dec::Result128{0, false};
+  return ember_dec::Result128{ember_dec::with_sign(q * ember_dec::pow10_u128(e), negative), true};
+}
+
+// REMAINDER and PMOD of DECIMAL128 operands of one scale (the contract above): Java's BigDecimal
+// remainder (the sign of a) and Spark's pmod, (r + b) % b when r < 0; invalid (null) when b is 0.
+__device__ __noinline__ ember_dec::Result128 remainder_value(bool pmod, ember_dec::u128 a, ember_dec::u128 b) {
+  bool negative_a;
+  bool negative_b;
+  const ember_dec::u128 ma = ember_dec::magnitude(a, &negative_a);
+  const ember_dec::u128 mb = ember_dec::magnitude(b, &negative_b);
+  if (mb == 0) return ember_dec::Result128{0, false};
+  const ember_dec::u128 m = ma % mb;
+  // pmod of r = -m < 0: for b > 0, r + b = mb - m in (0, mb), its own remainder; for b < 0, r + b =
+  // -(m + mb) and (m + mb) % mb = m, so r itself. No sum is formed, so no operand overflows.
+  if (pmod && negative_a && m != 0 && !negative_b) return ember_dec::Result128{mb - m, true};
+  return ember_dec::Result128{ember_dec::with_sign(m, negative_a), true};
+}
+
 template <typename T>
 __device__ __forceinline__ const T* column_data(const int64_t* columns, int64_t column) {
   return reinterpret_cast<const T*>(static_cast<uintptr_t>(columns[2 * column]));
@@ -595,7 +647,15 @@ __device__ __forceinline__ void eval_program(const int64_t* __restrict__ program
         case OP_INTEGRAL_DIVIDE:
         case OP_REMAINDER:
         case OP_PMOD:
-          if (wide) {
+          if (wide && (op == OP_REMAINDER || op == OP_PMOD)) {
+            wide_result = true;
+            if (!null) {
+              const ember_dec::Result128 r = remainder_value(op == OP_PMOD, wide_of(a, a_hi), wide_of(b, b_hi));
+              null = !r.valid;
+              v = low_word(r.value);
+              v_hi = high_word(r.value);
+            }
+          } else if (wide) {
             const int64_t params = __ldg(program + pc);
             pc += 1;
             wide_result = true;
@@ -785,6 +845,19 @@ __device__ __forceinline__ void eval_program(const int64_t* __restrict__ program
         case OP_SHIFT_RIGHT_UNSIGNED:
           v = null ? 0 : bitwise(op, t, a, b);
           break;
+        case OP_ROUND: {
+          const int64_t params = __ldg(program + pc);
+          pc += 1;
+          null = na;
+          wide_result = wide;
+          if (!null) {
+            const ember_dec::Result128 r = round_value(wide ? wide_of(a, a_hi) : wide_of(a, a < 0 ? -1 : 0), params);
+            null = !r.valid;
+            v = narrow(t, low_word(r.value));
+            v_hi = high_word(r.value);
+          }
+          break;
+        }
         case OP_DATE_ADD:
           v = narrow(T_I32, wrapping_add(a, b));
           break;

@@ -194,6 +194,10 @@ final class ExprEmulation {
                 int chosen = !nulls[ra] && regs[ra] != 0 ? rb : ProgramEncoding.c(w);
                 v = regs[chosen];
                 isNull = nulls[chosen];
+            } else if (op == Op.ROUND.code()) {
+                BigInteger r = nulls[ra] ? null : round(BigInteger.valueOf(regs[ra]), code[pc - 1]);
+                isNull = r == null;
+                v = isNull ? 0 : t == TYPE_DECIMAL64 ? r.longValueExact() : narrow(t, r.longValue());
             } else {
                 long[] result = new long[1];
                 isNull = apply(Op.ofCode(op), t, ProgramEncoding.aux(w), regs[ra], nulls[ra], regs[rb], nulls[rb], result);
@@ -278,6 +282,18 @@ final class ExprEmulation {
             BigInteger x = value(regs, nulls, ra);
             BigInteger y = value(regs, nulls, rb);
             wide = x == null || y == null ? null : sparkArithmetic(Op.ofCode(op), x, y, code[start + 1]);
+        } else if (op == Op.REMAINDER.code() || op == Op.PMOD.code()) {
+            BigInteger x = value(regs, nulls, ra);
+            BigInteger y = value(regs, nulls, rb);
+            if (x != null && y != null && y.signum() != 0) {
+                wide = x.remainder(y);
+                if (op == Op.PMOD.code() && wide.signum() < 0) {
+                    wide = wide.add(y).remainder(y);
+                }
+            }
+        } else if (op == Op.ROUND.code()) {
+            BigInteger x = value(regs, nulls, ra);
+            wide = x == null ? null : round(x, code[start + 1]);
         } else if (op == Op.NEGATE.code() || op == Op.ABS.code()) {
             BigInteger x = value(regs, nulls, ra);
             wide = x == null ? null : op == Op.NEGATE.code() ? x.negate() : x.abs();
@@ -662,5 +678,27 @@ final class ExprEmulation {
             case TYPE_INT32, TYPE_DATE32, TYPE_FLOAT32 -> m.putInt(data + i * 4, (int) v);
             default -> m.putLong(data + i * 8, v);
         }
+    }
+
+    /**
+     * Spark's round/bround as {@code BigDecimal} computes it: the unscaled value v with k digits dropped
+     * by {@code setScale} (HALF_UP or HALF_EVEN), times 10^e; null when a decimal result (precision p > 0)
+     * has more than p digits. Integral results are the exact value, narrowed by the caller.
+     */
+    private static BigInteger round(BigInteger v, long parameters) {
+        int k = ProgramEncoding.roundDropped(parameters);
+        int e = ProgramEncoding.roundExponent(parameters);
+        int p = ProgramEncoding.roundPrecision(parameters);
+        RoundingMode mode = switch (ProgramEncoding.roundMode(parameters)) {
+            case 0 -> RoundingMode.HALF_UP;
+            case 1 -> RoundingMode.HALF_EVEN;
+            case ProgramEncoding.ROUND_FLOOR -> RoundingMode.FLOOR;
+            default -> RoundingMode.CEILING;
+        };
+        BigInteger r = new BigDecimal(v, k).setScale(0, mode).unscaledValue().multiply(BigInteger.TEN.pow(e));
+        if (p > 0 && r.abs().compareTo(BigInteger.TEN.pow(p)) >= 0) {
+            return null;
+        }
+        return r;
     }
 }

@@ -56,6 +56,8 @@ public enum Op {
     /**
      * Spark's {@code pmod(a, b)}: {@code r = a % b; r < 0 ? (r + b) % b : r}, the addition wrapping at
      * the type's width (int for tinyint/smallint, as Spark computes them); null when {@code b == 0}.
+     * REMAINDER and PMOD of decimals (exact, on DECIMAL128 operands of one scale) are built with {@link
+     * ProgramBuilder#decimalRemainder}.
      */
     PMOD(16, Shape.BINARY_NUMERIC),
     /** Numeric {@code -a}; integral types wrap ({@code -MIN = MIN}); decimals keep their type (exact). */
@@ -177,7 +179,17 @@ public enum Op {
     /** INT32 or INT64 {@code a >> b} (sign-extending), the distance modulo the width. */
     SHIFT_RIGHT(125, Shape.SHIFT),
     /** INT32 or INT64 {@code a >>> b} (zero-filling at a's own width), the distance modulo the width. */
-    SHIFT_RIGHT_UNSIGNED(126, Shape.SHIFT);
+    SHIFT_RIGHT_UNSIGNED(126, Shape.SHIFT),
+    /**
+     * Spark's {@code round} / {@code bround} of an integral or decimal value: the value divided by 10^k
+     * rounded HALF_UP (ties away from zero) or HALF_EVEN, times 10^e. On a decimal, null when the result
+     * has more digits than the result precision; on INT8..INT64 the low bits of the exact result at the
+     * operand's width (Java's {@code BigDecimal.longValue()} narrowed, as Spark's codegen). Built with
+     * {@link ProgramBuilder#round}, which derives k, e and Spark's result type from the literal scale.
+     * Two more modes, toward negative and positive infinity, give {@link ProgramBuilder#floor} and
+     * {@link ProgramBuilder#ceil} of DECIMAL128 values.
+     */
+    ROUND(100, Shape.SPECIAL);
 
     static final Set<DType> NUMERIC = Set.of(INT8, INT16, INT32, INT64, FLOAT32, FLOAT64);
     static final Set<DType> FLOATING = Set.of(FLOAT32, FLOAT64);
@@ -310,6 +322,7 @@ public enum Op {
                         case UNSCALED_VALUE -> "unscaledValue(value)";
                         case FLOOR -> "floor(value)";
                         case CEIL -> "ceil(value)";
+                        case ROUND -> "round(value, scale, halfEven)";
                         default -> "in(value, literals)";
                     });
         }

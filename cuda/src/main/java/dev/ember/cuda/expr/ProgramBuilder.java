@@ -457,9 +457,10 @@ public final class ProgramBuilder {
      * Spark's {@code floor(value)}: of a FLOAT64 the floor cast to INT64 (saturating, NaN to 0, as Java's
      * {@code (long)}); of an integral value the value itself; of a DECIMAL64 of scale 0 the value itself,
      * of scale s > 0 the DECIMAL64 of precision {@code p - s + 1} and scale 0 rounded toward negative
-     * infinity ({@link Op#FLOOR}).
+     * infinity ({@link Op#FLOOR}); of a DECIMAL128 of scale s > 0 likewise, the decimal of precision
+     * {@code min(p - s + 1, 38)} ({@link Op#ROUND} rounding toward negative infinity).
      *
-     * @throws IllegalArgumentException for other types (DECIMAL128 included)
+     * @throws IllegalArgumentException for other types
      */
     public Reg floor(Reg value) {
         return rounding(Op.FLOOR, check(value, "FLOOR operand"));
@@ -491,8 +492,10 @@ public final class ProgramBuilder {
             return append(op.code(), ProgramEncoding.TYPE_DECIMAL64, t.scale(), result, new Reg[] {value},
                     new long[0], 0);
         }
-        throw new IllegalArgumentException(op + " takes an integral type, double or a decimal of up to 18 digits, not "
-                + t);
+        if (t.id() == DType.TypeId.DECIMAL128) {
+            return RoundOps.floorOrCeil(this, value, op == Op.CEIL);
+        }
+        throw new IllegalArgumentException(op + " takes an integral type, double or a decimal, not " + t);
     }
 
     /**
@@ -684,6 +687,44 @@ public final class ProgramBuilder {
     }
 
     /** Appends an instruction built by {@link DecimalOps} (operands already checked). */
+    /**
+     * Spark's {@code round(value, scale)} ({@code halfEven} false: HALF_UP) or {@code bround(value,
+     * scale)} (HALF_EVEN) of an INT8..INT64 or decimal value with a literal scale, negative scales
+     * included, as {@link #roundResultType} ({@link Op#ROUND}).
+     *
+     * @throws IllegalArgumentException when {@link #roundProblem} names a problem
+     */
+    public Reg round(Reg value, int scale, boolean halfEven) {
+        return RoundOps.round(this, check(value, "ROUND operand"), scale, halfEven);
+    }
+
+    /** Spark's result type of round/bround of {@code type} to {@code scale}. */
+    public static DType roundResultType(DType type, int scale) {
+        return RoundOps.resultType(type, scale);
+    }
+
+    /** Why programs cannot compute round/bround of {@code type} to {@code scale}, or empty. */
+    public static Optional<String> roundProblem(DType type, int scale) {
+        return RoundOps.problem(type, scale);
+    }
+
+    /**
+     * Spark's decimal {@code a % b} ({@link Op#REMAINDER}) or {@code pmod(a, b)} ({@link Op#PMOD}) for a
+     * result of type {@code result}: the exact remainder (sign of a; pmod's non-negative one for b > 0)
+     * rounded HALF_UP to the result type, null when b is 0 or on overflow.
+     *
+     * @throws IllegalArgumentException when {@link #decimalRemainderProblem} names a problem
+     */
+    public Reg decimalRemainder(Op op, Reg a, Reg b, DType result) {
+        return DecimalRemainderOps.remainder(this, op, check(a, "remainder operand"), check(b, "remainder operand"),
+                requireNonNull(result, "result is null"));
+    }
+
+    /** Why programs cannot compute the decimal remainder or pmod of these types, or empty. */
+    public static Optional<String> decimalRemainderProblem(DType a, DType b) {
+        return DecimalRemainderOps.problem(a, b);
+    }
+
     Reg appendNode(int opcode, int typeCode, int aux, DType result, Reg[] args, long[] trailing) {
         return append(opcode, typeCode, aux, result, args, trailing, 0);
     }

@@ -182,6 +182,9 @@ public final class ProgramEncoding {
         if (op == Op.CAST.code()) {
             return isDecimalCode(t) || isDecimalCode(aux(w)) ? 1 : 0;
         }
+        if (op == Op.ROUND.code()) {
+            return 1;
+        }
         if (t == TYPE_DECIMAL128 && (op == Op.ADD.code() || op == Op.SUBTRACT.code() || op == Op.MULTIPLY.code()
                 || op == Op.DIVIDE.code())) {
             return 1;
@@ -242,5 +245,52 @@ public final class ProgramEncoding {
     /** Bytes per value of a type code in a column. */
     public static int width(int typeCode) {
         return typeCode == TYPE_DECIMAL64 ? 8 : typeCode == TYPE_DECIMAL128 ? 16 : type(typeCode).sizeInBytes();
+    }
+
+    /**
+     * ROUND's parameter word: bits 0..7 the digits dropped k (0..39; 39 stands for any larger count,
+     * which rounds every value of up to 38 digits to 0), 8..15 the exponent e of the multiplication
+     * back (0..38), 16..23 the result precision (1..38; 0 for integral operands, which wrap instead),
+     * bits 24..25 the mode: 0 HALF_UP, 1 HALF_EVEN, {@link #ROUND_FLOOR}, {@link #ROUND_CEILING}.
+     */
+    public static long roundParameters(int dropped, int exponent, int precision, boolean halfEven) {
+        return roundParameters(dropped, exponent, precision, halfEven ? 1 : 0);
+    }
+
+    /** ROUND's mode rounding toward negative infinity (Spark's floor of a decimal). */
+    public static final int ROUND_FLOOR = 2;
+    /** ROUND's mode rounding toward positive infinity (Spark's ceil of a decimal). */
+    public static final int ROUND_CEILING = 3;
+
+    /** ROUND's parameter word with a mode of 0..3 (see {@link #roundParameters(int, int, int, boolean)}). */
+    public static long roundParameters(int dropped, int exponent, int precision, int mode) {
+        if (dropped < 0 || dropped > 39 || exponent < 0 || exponent > 38 || precision < 0 || precision > 38) {
+            throw new IllegalArgumentException("ROUND parameters out of range: dropped " + dropped + ", exponent "
+                    + exponent + ", precision " + precision);
+        }
+        if (mode < 0 || mode > 3) {
+            throw new IllegalArgumentException("ROUND mode " + mode + " is not 0..3");
+        }
+        return dropped | (long) exponent << 8 | (long) precision << 16 | (long) mode << 24;
+    }
+
+    public static int roundMode(long parameters) {
+        return (int) (parameters >>> 24 & 3);
+    }
+
+    public static int roundDropped(long parameters) {
+        return (int) (parameters & 0xff);
+    }
+
+    public static int roundExponent(long parameters) {
+        return (int) (parameters >>> 8 & 0xff);
+    }
+
+    public static int roundPrecision(long parameters) {
+        return (int) (parameters >>> 16 & 0xff);
+    }
+
+    public static boolean roundHalfEven(long parameters) {
+        return roundMode(parameters) == 1;
     }
 }

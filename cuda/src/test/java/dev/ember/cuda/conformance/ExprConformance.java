@@ -65,6 +65,12 @@ final class ExprConformance {
             DType.INT32}, ExprConformance::wideDecimals));
         cases.add(program("expr decimal128 arithmetic", new DType[] {WIDE38, WIDE38, WIDE20, WIDE38_4, WIDE32, DEC16,
             DEC18}, ExprConformance::wideArithmetic));
+        cases.add(program("expr round", new DType[] {DType.INT8, DType.INT16, DType.INT32, DType.INT64, DEC15, DEC18},
+                ExprConformance::round));
+        cases.add(program("expr round decimal128", new DType[] {WIDE38, WIDE20, DEC18, DType.INT8},
+                ExprConformance::wideRound));
+        cases.add(program("expr decimal remainder", new DType[] {WIDE38, WIDE38, WIDE20, DEC18, DEC15, DType.INT8},
+                ExprConformance::decimalRemainders));
         cases.add(program("expr mixed, 40 instructions", new DType[] {DType.INT32, DType.FLOAT64, DType.DATE32,
             DType.BOOL8, DType.INT64}, ExprConformance::mixed));
         return cases;
@@ -201,6 +207,95 @@ final class ExprConformance {
             b.output(b.shiftRight(v, distance));
             b.output(b.shiftRightUnsigned(v, distance));
             b.output(b.shiftRightUnsigned(v, b.literal(1)));
+        }
+    }
+
+    /**
+     * ROUND of every integral type (negative scales up to past 19 digits, wrapping) and of DECIMAL64 (any
+     * int64, beyond the precision too) to positive and negative scales, HALF_UP and HALF_EVEN; small
+     * decimals made from tinyints give ties (x.5, x.x5) in every row class.
+     */
+    private static void round(ProgramBuilder b) {
+        Reg i8 = b.input(0, DType.INT8);
+        Reg i16 = b.input(1, DType.INT16);
+        Reg i32 = b.input(2, DType.INT32);
+        Reg i64 = b.input(3, DType.INT64);
+        Reg d15 = b.input(4, DEC15);
+        Reg d18 = b.input(5, DEC18);
+        for (boolean halfEven : new boolean[] {false, true}) {
+            b.output(b.round(i8, -1, halfEven));
+            b.output(b.round(i8, -2, halfEven));
+            b.output(b.round(i16, -3, halfEven));
+            b.output(b.round(i32, -1, halfEven));
+            b.output(b.round(i32, -9, halfEven));
+            b.output(b.round(i32, -10, halfEven));
+            b.output(b.round(i64, -1, halfEven));
+            b.output(b.round(i64, -18, halfEven));
+            b.output(b.round(i64, -19, halfEven));
+            b.output(b.round(i64, -20, halfEven));
+            b.output(b.round(i64, -100, halfEven));
+            b.output(b.round(i64, 2, halfEven));
+            b.output(b.round(d15, 0, halfEven));
+            b.output(b.round(d15, 3, halfEven));
+            b.output(b.round(d15, 7, halfEven));
+            b.output(b.round(d15, -2, halfEven));
+            b.output(b.round(d15, -12, halfEven));
+            b.output(b.round(d18, 1, halfEven));
+            b.output(b.round(d18, -15, halfEven));
+            Reg small = b.makeDecimal(b.cast(i8, DType.INT64), 4, 1);
+            b.output(b.round(small, 0, halfEven));
+            b.output(b.round(b.makeDecimal(b.cast(i8, DType.INT64), 4, 2), 1, halfEven));
+            b.output(b.round(small, -1, halfEven));
+        }
+    }
+
+    /**
+     * ROUND through DECIMAL128: wide operands to wide and narrow results, a DECIMAL64 operand to a wide
+     * result (a negative scale of many digits), ties from tinyints at 20 digits.
+     */
+    private static void wideRound(ProgramBuilder b) {
+        Reg x = b.input(0, WIDE38);
+        Reg y = b.input(1, WIDE20);
+        Reg d = b.input(2, DEC18);
+        Reg i8 = b.input(3, DType.INT8);
+        for (boolean halfEven : new boolean[] {false, true}) {
+            b.output(b.round(x, 0, halfEven));
+            b.output(b.round(x, 4, halfEven));
+            b.output(b.round(x, 12, halfEven));
+            b.output(b.round(x, -5, halfEven));
+            b.output(b.round(x, -27, halfEven));
+            b.output(b.round(x, -28, halfEven));
+            b.output(b.round(x, -40, halfEven));
+            b.output(b.round(y, 1, halfEven));
+            b.output(b.round(y, -17, halfEven));
+            b.output(b.round(d, -25, halfEven));
+            b.output(b.round(d, 2, halfEven));
+            b.output(halfEven ? b.floor(x) : b.ceil(x));
+            b.output(halfEven ? b.ceil(y) : b.floor(y));
+            Reg tie = b.cast(b.makeDecimal(b.cast(i8, DType.INT64), 3, 1), DType.decimal128(20, 1));
+            b.output(b.round(tie, 0, halfEven));
+            b.output(b.round(tie, -1, halfEven));
+        }
+    }
+
+    /**
+     * REMAINDER and PMOD of DECIMAL128 (operands rescaled to one scale, wide and narrow results), over
+     * random values of every sign (zero divisors and values beyond the precision included).
+     */
+    private static void decimalRemainders(ProgramBuilder b) {
+        Reg x = b.input(0, WIDE38);
+        Reg y = b.input(1, WIDE38);
+        Reg w = b.input(2, WIDE20);
+        Reg d = b.input(3, DEC18);
+        Reg e = b.input(4, DEC15);
+        Reg i8 = b.input(5, DType.INT8);
+        Reg small = b.makeDecimal(b.cast(i8, DType.INT64), 3, 1);
+        for (Op op : List.of(Op.REMAINDER, Op.PMOD)) {
+            b.output(b.decimalRemainder(op, x, y, DType.decimal128(38, 10)));
+            b.output(b.decimalRemainder(op, w, d, DType.decimal128(22, 4)));
+            b.output(b.decimalRemainder(op, d, e, DType.decimal64(15, 5)));
+            b.output(b.decimalRemainder(op, e, small, DType.decimal64(7, 5)));
+            b.output(b.decimalRemainder(op, x, small, DType.decimal128(20, 10)));
         }
     }
 

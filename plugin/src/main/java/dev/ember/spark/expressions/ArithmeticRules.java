@@ -1,7 +1,6 @@
 package dev.ember.spark.expressions;
 
 import static dev.ember.spark.expressions.ExprSupport.LONG_ONLY;
-import static dev.ember.spark.expressions.ExprSupport.NUMERIC;
 import static dev.ember.spark.expressions.ExprSupport.binary;
 import static dev.ember.spark.expressions.ExprSupport.builder;
 import static dev.ember.spark.expressions.ExprSupport.legacyOnly;
@@ -12,13 +11,16 @@ import static dev.ember.spark.expressions.ExprSupport.rule;
 
 import dev.ember.cuda.expr.Op;
 import dev.ember.cuda.expr.ProgramBuilder;
+import dev.ember.cuda.expr.Reg;
 import dev.ember.spark.planning.ExprRule;
+import dev.ember.spark.planning.ExprTranslator;
 import dev.ember.spark.planning.TypeSig;
 import dev.ember.spark.planning.TypeSig.Kind;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.catalyst.expressions.Abs;
 import org.apache.spark.sql.catalyst.expressions.Add;
+import org.apache.spark.sql.catalyst.expressions.BinaryArithmetic;
 import org.apache.spark.sql.catalyst.expressions.Divide;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.IntegralDivide;
@@ -35,8 +37,9 @@ import org.apache.spark.sql.types.DecimalType;
  * Decimal +, -, * and / of decimals of up to 38 digits give Spark's result type (which {@code
  * spark.sql.decimalOperations.allowPrecisionLoss} decides) and Spark's value: the exact result rounded
  * HALF_UP to that type's scale, null when it has more digits than its precision ({@link
- * DecimalRules}); negation and abs keep the decimal's type, up to 34 digits (beyond, Spark rounds them). Decimal remainder and pmod, and interval
- * arithmetic stay on the CPU (their types are not in the signatures); ANSI and TRY evaluation modes
+ * DecimalRules}); negation and abs keep the decimal's type, up to 34 digits (beyond, Spark rounds them). Decimal remainder and pmod are
+ * exact where both operands at the larger scale fit 38 digits; interval arithmetic stays on the CPU
+ * (its types are not in the signatures); ANSI and TRY evaluation modes
  * stay on the CPU because they raise errors the GPU cannot raise.
  */
 public final class ArithmeticRules {
@@ -70,10 +73,14 @@ public final class ArithmeticRules {
                 // ... and those of div to bigint.
                 rule(IntegralDivide.class, "a div b on bigints, truncating; null when b is 0", LONG_ONLY, LONG_ONLY,
                         e -> legacyOnly(e, e.evalMode()), binary(ProgramBuilder::integralDivide)),
-                rule(Remainder.class, "a % b with the sign of a; null when b is 0", NUMERIC, NUMERIC,
-                        e -> legacyOnly(e, e.evalMode()), binary(ProgramBuilder::remainder)),
-                rule(Pmod.class, "pmod(a, b), the non-negative remainder; null when b is 0", NUMERIC, NUMERIC,
-                        e -> legacyOnly(e, e.evalMode()), binary(ProgramBuilder::pmod)),
+                rule(Remainder.class, "a % b with the sign of a; null when b is 0 (decimals exactly, where both "
+                        + "operands at the larger scale fit 38 digits)", NUMERIC_AND_DECIMAL, NUMERIC_AND_DECIMAL,
+                        e -> legacyOnly(e, e.evalMode()).or(() -> decimalRemainder(e)),
+                        remainder(Op.REMAINDER, ProgramBuilder::remainder)),
+                rule(Pmod.class, "pmod(a, b), the non-negative remainder; null when b is 0 (decimals as for %)",
+                        NUMERIC_AND_DECIMAL, NUMERIC_AND_DECIMAL,
+                        e -> legacyOnly(e, e.evalMode()).or(() -> decimalRemainder(e)),
+                        remainder(Op.PMOD, ProgramBuilder::pmod)),
                 rule(UnaryMinus.class, "-a (integral types wrap; decimals of up to 34 digits exactly)",
                         NUMERIC_AND_DECIMAL, NUMERIC_AND_DECIMAL,
                         e -> noFailOnError(e, e.failOnError()).or(() -> scalaRounded(e)),
@@ -98,5 +105,26 @@ public final class ArithmeticRules {
                     + "match; it stays on the CPU");
         }
         return Optional.empty();
+    }
+
+    /** Why programs cannot compute a decimal % or pmod, or empty (also for non-decimal operands). */
+    private static Optional<String> decimalRemainder(BinaryArithmetic e) {
+        if (!e.left().resolved() || !e.right().resolved() || !(e.left().dataType() instanceof DecimalType)
+                || !(e.right().dataType() instanceof DecimalType)) {
+            return Optional.empty();
+        }
+        return ProgramBuilder.decimalRemainderProblem(ExprSupport.dtype(e.left().dataType()),
+                ExprSupport.dtype(e.right().dataType())).map(p -> name(e) + ": " + p);
+    }
+
+    private static <E extends BinaryArithmetic> ExprTranslator<E> remainder(Op op, ExprSupport.Op2 numeric) {
+        return (e, c, ctx) -> {
+            Reg a = reg(c.get(0));
+            Reg b = reg(c.get(1));
+            if (a.type().isDecimal()) {
+                return builder(ctx).decimalRemainder(op, a, b, ExprSupport.dtype(e.dataType()));
+            }
+            return numeric.apply(builder(ctx), a, b);
+        };
     }
 }

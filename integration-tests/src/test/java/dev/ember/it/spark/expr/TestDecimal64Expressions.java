@@ -128,12 +128,8 @@ class TestDecimal64Expressions {
         diff.assertFallback(s -> s.sql("SELECT k, CAST(d10 AS FLOAT) FROM dt"), "ProjectExec", "precisions up to 7");
         diff.assertFallback(s -> s.sql("SELECT k, CAST(x AS DECIMAL(10,2)) FROM dt"), "ProjectExec",
                 "Double.toString");
-        // Decimal remainders stay on the CPU; wider results (d15 * d10 + d7 is decimal(26,6)) and division
-        // run on the GPU (arithmetic, TestWideDecimalExpressions).
-        diff.assertFallback(s -> s.sql("SELECT k, d10 % d7 FROM dt"), "ProjectExec",
-                "type decimal(10,2) is not supported");
-        diff.assertFallback(s -> s.sql("SELECT k, pmod(d7, d3) FROM dt"), "ProjectExec",
-                "type decimal(7,2) is not supported");
+        // Decimal remainders run on the GPU (TestDecimalRemainder), so do wider results (d15 * d10 + d7 is
+        // decimal(26,6)) and division (arithmetic, TestWideDecimalExpressions).
         // d18 * d18 is decimal(37,0): to double only up to 18 digits.
         diff.assertFallback(s -> s.sql("SELECT k, CAST(d18 * d18 AS DOUBLE) FROM dt"), "ProjectExec",
                 "Cast from decimal(37,0) to double is not supported on the GPU");
