@@ -149,6 +149,7 @@
 //   91 ADD_MONTHS DATE32 a plus INT32 b months (LocalDate.plusMonths, the day clamped to the month's
 //                 length); null when the result leaves int32 days.
 //   92 MAKE_DATE  INT32 a, b, c as LocalDate.of(year, month, day) days; null when invalid or beyond int32.
+//   94 TIMESTAMP_TO_MICROS  TIMESTAMP_US a as INT64: a.
 #include "ember.cuh"
 #include "ember_cast.cuh"
 #include "ember_decimal.cuh"
@@ -174,7 +175,7 @@ enum : int {
   OP_TIMESTAMP_TO_DATE = 80, OP_DATE_TO_TIMESTAMP = 81, OP_HOUR = 82, OP_MINUTE = 83, OP_SECOND = 84,
   OP_TIMESTAMP_TO_SECONDS = 85, OP_TIMESTAMP_TO_DOUBLE = 86, OP_SECONDS_TO_TIMESTAMP = 87,
   OP_DOUBLE_TO_TIMESTAMP = 88, OP_TRUNC_TIMESTAMP = 89, OP_TRUNC_DATE = 90, OP_ADD_MONTHS = 91, OP_MAKE_DATE = 92,
-  OP_ZONE_TABLE = 93
+  OP_ZONE_TABLE = 93, OP_TIMESTAMP_TO_MICROS = 94
 };
 
 // Opcodes that read a zone table (ember_timezone.cuh): one trailing word, the table's word index.
@@ -937,6 +938,10 @@ __device__ __forceinline__ void eval_program(const int64_t* __restrict__ program
           if (zoned) pc += 1;
           break;
         }
+        case OP_TIMESTAMP_TO_MICROS:
+          null = na;
+          v = a;
+          break;
         case OP_ZONE_TABLE:
           pc += count;
           continue;  // data of the instructions that name it

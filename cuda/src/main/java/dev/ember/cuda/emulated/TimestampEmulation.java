@@ -21,7 +21,7 @@ final class TimestampEmulation {
     private TimestampEmulation() {}
 
     static boolean handles(int opcode) {
-        return opcode >= 80 && opcode <= 92;  // OP_ZONE_TABLE (93) is data
+        return opcode >= 80 && opcode <= 92 || opcode == 94;  // OP_ZONE_TABLE (93) is data
     }
 
     /**
@@ -49,6 +49,7 @@ final class TimestampEmulation {
                 out[0] = op == Op.HOUR ? sod / 3600 : op == Op.MINUTE ? sod / 60 % 60 : sod % 60;
             }
             case TIMESTAMP_TO_SECONDS -> out[0] = Math.floorDiv(a, MICROS);
+            case TIMESTAMP_TO_MICROS -> out[0] = a;
             case TIMESTAMP_TO_DOUBLE -> {
                 double x = a / (double) MICROS;
                 out[0] = Double.isNaN(x) ? dev.ember.cuda.expr.ProgramEncoding.CANONICAL_NAN_F64

@@ -211,7 +211,12 @@ public enum Op {
      * Spark's {@code make_date(y, m, d)} of INT32 operands with ANSI off: the DATE32, null when the fields
      * are not a valid date (or the year is outside java.time's range).
      */
-    MAKE_DATE(92, Shape.SPECIAL);
+    MAKE_DATE(92, Shape.SPECIAL),
+    /**
+     * A TIMESTAMP_US's microseconds as INT64 (Spark's UnixTimestamp divides them, truncating). Built
+     * with {@link ProgramBuilder#timestampMicros}.
+     */
+    TIMESTAMP_TO_MICROS(94, Shape.SPECIAL);
 
     /**
      * Whether instructions of this opcode read a {@link ZoneTable}: their trailing word is the index of
@@ -337,6 +342,7 @@ public enum Op {
                         case CEIL -> "ceil(value)";
                         case TIMESTAMP_TO_DATE, DATE_TO_TIMESTAMP, HOUR, MINUTE, SECOND, TRUNC_TIMESTAMP, TRUNC_DATE,
                                 ADD_MONTHS, MAKE_DATE -> "the method of the same name";
+                        case TIMESTAMP_TO_MICROS -> "timestampMicros(value)";
                         case TIMESTAMP_TO_SECONDS, TIMESTAMP_TO_DOUBLE, SECONDS_TO_TIMESTAMP, DOUBLE_TO_TIMESTAMP ->
                                 "cast(value, type)";
                         default -> "in(value, literals)";

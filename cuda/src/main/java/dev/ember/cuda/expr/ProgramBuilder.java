@@ -558,6 +558,11 @@ public final class ProgramBuilder {
                 check(months, "ADD_MONTHS operand 1"));
     }
 
+    /** A timestamp's microseconds since the epoch as INT64 ({@link Op#TIMESTAMP_TO_MICROS}). */
+    public Reg timestampMicros(Reg timestamp) {
+        return TimestampOps.micros(this, check(timestamp, "TIMESTAMP_TO_MICROS operand"));
+    }
+
     /** Spark's {@code make_date(year, month, day)} with ANSI off ({@link Op#MAKE_DATE}); INT32 fields. */
     public Reg makeDate(Reg year, Reg month, Reg day) {
         return TimestampOps.makeDate(this, check(year, "MAKE_DATE year"), check(month, "MAKE_DATE month"),

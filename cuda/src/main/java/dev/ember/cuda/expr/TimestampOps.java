@@ -128,6 +128,13 @@ final class TimestampOps {
         return b.appendNode(op.code(), ProgramEncoding.TYPE_DATE32, 0, DType.DATE32, new Reg[] {date, n}, new long[0]);
     }
 
+    static Reg micros(ProgramBuilder b, Reg ts) {
+        if (!ts.type().equals(DType.TIMESTAMP_US)) {
+            throw new IllegalArgumentException("TIMESTAMP_TO_MICROS takes a timestamp operand, not " + ts.type());
+        }
+        return unary(b, Op.TIMESTAMP_TO_MICROS, ts, DType.INT64);
+    }
+
     static Reg makeDate(ProgramBuilder b, Reg year, Reg month, Reg day) {
         for (Reg r : new Reg[] {year, month, day}) {
             if (!r.type().equals(DType.INT32)) {

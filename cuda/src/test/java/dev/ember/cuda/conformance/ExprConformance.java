@@ -344,6 +344,7 @@ final class ExprConformance {
         b.output(b.in(t, Arrays.asList(0L, Long.MIN_VALUE, Long.MAX_VALUE, -1L, null)));
         b.output(b.greatest(t, u));
         b.output(b.cast(t, DType.INT64));
+        b.output(b.integralDivide(b.timestampMicros(t), b.literal(1_000_000L)));
         b.output(b.cast(u, DType.INT32));
         b.output(b.cast(t, DType.FLOAT64));
         b.output(b.cast(u, DType.FLOAT32));

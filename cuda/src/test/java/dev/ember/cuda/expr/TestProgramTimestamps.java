@@ -56,6 +56,7 @@ class TestProgramTimestamps {
     void castsBetweenTimestampsAndNumbersAreSparks() {
         check("ts to long", TS_IN, b -> b.cast(b.input(0, TS), DType.INT64),
                 strict(a -> Math.floorDiv((Long) a[0], MICROS)));
+        check("ts micros", TS_IN, b -> b.timestampMicros(b.input(0, TS)), strict(a -> a[0]));
         check("ts to int", TS_IN, b -> b.cast(b.input(0, TS), DType.INT32),
                 strict(a -> (int) Math.floorDiv((Long) a[0], MICROS)));
         check("ts to double", TS_IN, b -> b.cast(b.input(0, TS), DType.FLOAT64),
