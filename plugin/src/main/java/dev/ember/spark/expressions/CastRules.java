@@ -69,7 +69,8 @@ public final class CastRules {
                 + "integral types and other decimals, HALF_UP and null on overflow; to float/double up to 18 digits "
                 + "where exact enough), and between "
                 + "strings and tinyint, smallint, int, bigint and date, and from strings to float and double "
-                + "(ANSI off)", ENGINE_AND_STRING,
+                + "(ANSI off); timestamps to and from the numeric types as seconds since the epoch and to boolean "
+                + "(ANSI off), and between dates and timestamps in the session time zone", ENGINE_AND_STRING,
                 ENGINE_AND_STRING, CastRules::check, CastRules::translate));
     }
 
