@@ -212,6 +212,39 @@ class TestProgramTimestamps {
         assertThat(ZoneTable.of(ZoneId.of("Asia/Kolkata")).words()[1]).isEqualTo(Long.MAX_VALUE);
     }
 
+    @Test
+    void eachZoneTableIsInAProgramOnce() {
+        ZoneId la = ZoneId.of("America/Los_Angeles");
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        ProgramBuilder b = new ProgramBuilder();
+        Reg t = b.input(0, TS);
+        b.output(b.hour(t, la));
+        b.output(b.minute(t, la));
+        b.output(b.truncTimestamp(t, "DAY", la));
+        b.output(b.hour(t, berlin));
+        b.output(b.dateToTimestamp(b.timestampToDate(t, berlin), la));
+        Program p = b.build();
+        int tables = ZoneTable.of(la).size() + ZoneTable.of(berlin).size();
+        // Two tables, each with its header word, plus at most a handful of words per instruction.
+        assertThat(p.code().length).isBetween(tables + 2, tables + 2 + 3 * 8);
+        long[] micros = instants(la, new Random(3));
+        Object[] in = new Object[micros.length];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = micros[i];
+        }
+        List<Object[]> out = EvalHarness.run(p, List.of(new EvalHarness.Values(TS, in)), in.length);
+        for (int i = 0; i < in.length; i++) {
+            ZonedDateTime z = instant(micros[i]).atZone(la);
+            ZonedDateTime zb = instant(micros[i]).atZone(berlin);
+            assertThat(out.get(0)[i]).as("hour %d", micros[i]).isEqualTo(z.getHour());
+            assertThat(out.get(1)[i]).as("minute %d", micros[i]).isEqualTo(z.getMinute());
+            assertThat(out.get(2)[i]).as("DAY %d", micros[i]).isEqualTo(truncTimestamp(micros[i], 5, la));
+            assertThat(out.get(3)[i]).as("Berlin hour %d", micros[i]).isEqualTo(zb.getHour());
+            assertThat(out.get(4)[i]).as("Berlin date in LA %d", micros[i])
+                    .isEqualTo(daysToMicros((int) zb.toLocalDate().toEpochDay(), la));
+        }
+    }
+
     /** Instants near each transition of the zone (and of its first 400 rule years), far away, and the extremes. */
     private static long[] instants(ZoneId zone, Random r) {
         List<Long> out = new ArrayList<>();
