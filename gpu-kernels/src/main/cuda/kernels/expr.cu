@@ -40,7 +40,8 @@
 // 1970-01-01 as int32), 8 DECIMAL64 (any precision 1..18 and scale: the unscaled value as int64; the
 // precision and scale are known to the host and reach the kernel only in the instructions that change
 // them), 9 DECIMAL128 (precision 19..38: the unscaled two's-complement int128, 16 bytes per row in a
-// column, low word first). A register holds an int64 word: BOOL8 as 0/1, integral types and DATE32
+// column, low word first), 10 TIMESTAMP_US (int64 microseconds). A register holds an int64 word: BOOL8
+// as 0/1, integral types and DATE32
 // sign-extended, FLOAT32 as its bits zero-extended, FLOAT64 as its bits, DECIMAL64 as its unscaled
 // value; a DECIMAL128 value takes two registers, its low word and null flag in the instruction's
 // register r, its high word in r + 1; a null register holds 0. DECIMAL64 loads, stores, compares (as
@@ -139,9 +140,34 @@
 //                 3 CEILING). q = a / 10^k rounded in that mode (HALF_UP: ties away from zero; k = 39:
 //                 q = 0, for HALF_UP and HALF_EVEN only), r = q * 10^e. Decimals: null unless |r| < 10^p. Integral a: the
 //                 low bits of r at a's width (Java's BigDecimal.longValue(), narrowed).
+// Timestamps (type code 10, TIMESTAMP_US: microseconds since 1970-01-01T00:00Z as int64) load, store,
+// compare, IF, COALESCE and IN as INT64. Opcodes 80..84 and 89 read a zone table (ember_timezone.cuh):
+// their one trailing word is the index in the program of the table's first word, which a 93 ZONE_TABLE
+// pseudo-instruction (bits 40..55: the table's word count) holds; the interpreter skips ZONE_TABLE, and
+// the builder emits each zone's table once per program. s = floorDiv(a, 10^6), off = the zone's offset
+// at s (ZoneRules.getOffset), local = s + off; "to micros" is s * 10^6, null where it overflows int64
+// (Spark's Math.multiplyExact raises an error there).
+//   80 TIMESTAMP_TO_DATE  DATE32 floorDiv(local, 86400) (Spark's cast to date).
+//   81 DATE_TO_TIMESTAMP  DATE32 a: LocalDate.atStartOfDay(zone) to micros (midnight in a gap: the
+//                 gap's end; in an overlap: the earlier offset).
+//   82 HOUR, 83 MINUTE, 84 SECOND  INT32 fields of floorMod(local, 86400).
+//   85 TIMESTAMP_TO_SECONDS  INT64 floorDiv(a, 10^6).   86 TIMESTAMP_TO_DOUBLE  FLOAT64 (double) a / 1e6.
+//   87 SECONDS_TO_TIMESTAMP  INT64 a * 10^6, saturating at INT64_MIN / INT64_MAX (TimeUnit.toMicros).
+//   88 DOUBLE_TO_TIMESTAMP  FLOAT64 a: null for NaN and infinities, else the JVM's (long) (a * 1e6).
+//   89 TRUNC_TIMESTAMP  Spark's truncTimestamp at level aux (0 MICROSECOND .. 9 YEAR): levels 1 and 2
+//                 floor to the millisecond / second; 3..5 truncate local to the minute / hour / day and
+//                 resolve it with the instant's own offset where it is valid (ZonedDateTime.truncatedTo;
+//                 gaps shift forward); 6..9 the date levels of the local date, as DATE_TO_TIMESTAMP.
+//   90 TRUNC_DATE DATE32 Spark's truncDate at level aux (6 WEEK, 7 MONTH, 8 QUARTER, 9 YEAR) in its int
+//                 arithmetic; null where its Math.toIntExact fails.
+//   91 ADD_MONTHS DATE32 a plus INT32 b months (LocalDate.plusMonths, the day clamped to the month's
+//                 length); null when the result leaves int32 days.
+//   92 MAKE_DATE  INT32 a, b, c as LocalDate.of(year, month, day) days; null when invalid or beyond int32.
+//   94 TIMESTAMP_TO_MICROS  TIMESTAMP_US a as INT64: a.
 #include "ember.cuh"
 #include "ember_cast.cuh"
 #include "ember_decimal.cuh"
+#include "ember_timezone.cuh"
 
 namespace {
 
@@ -162,8 +188,17 @@ enum : int {
   OP_FLOOR = 70, OP_CEIL = 71, OP_SIGNUM = 72, OP_SQRT = 73,
   OP_BIT_AND = 120, OP_BIT_OR = 121, OP_BIT_XOR = 122, OP_BIT_NOT = 123, OP_SHIFT_LEFT = 124,
   OP_SHIFT_RIGHT = 125, OP_SHIFT_RIGHT_UNSIGNED = 126,
-  OP_ROUND = 100
+  OP_ROUND = 100,
+  OP_TIMESTAMP_TO_DATE = 80, OP_DATE_TO_TIMESTAMP = 81, OP_HOUR = 82, OP_MINUTE = 83, OP_SECOND = 84,
+  OP_TIMESTAMP_TO_SECONDS = 85, OP_TIMESTAMP_TO_DOUBLE = 86, OP_SECONDS_TO_TIMESTAMP = 87,
+  OP_DOUBLE_TO_TIMESTAMP = 88, OP_TRUNC_TIMESTAMP = 89, OP_TRUNC_DATE = 90, OP_ADD_MONTHS = 91, OP_MAKE_DATE = 92,
+  OP_ZONE_TABLE = 93, OP_TIMESTAMP_TO_MICROS = 94
 };
+
+// Opcodes that read a zone table (ember_timezone.cuh): one trailing word, the table's word index.
+__device__ __forceinline__ bool carries_zone_table(int op) {
+  return (op >= OP_TIMESTAMP_TO_DATE && op <= OP_SECOND) || op == OP_TRUNC_TIMESTAMP;
+}
 
 // Powers of ten 10^0..10^18: exact in int64 and double; the float ones are the nearest floats
 // (exact up to 10^10). Instruction parameters index them uniformly across a warp (constant cache).
@@ -515,6 +550,129 @@ __device__ __noinline__ ember_dec::Result128 remainder_value(bool pmod, ember_de
   return ember_dec::Result128{ember_dec::with_sign(m, negative_a), true};
 }
 
+// Timestamps and calendar functions (opcodes 80..92). a, b, c: the operand words; table: the zone table
+// of opcodes 80..84 and 89 (the instruction's trailing words); null: set for a null result.
+constexpr int64_t kMicrosPerSecond = 1000000LL;
+
+// Multiplication of seconds by 10^6 as Spark's Math.multiplyExact; false on overflow.
+__device__ __forceinline__ bool seconds_to_micros(int64_t s, int64_t& micros) {
+  if (s > INT64_MAX / kMicrosPerSecond || s < INT64_MIN / kMicrosPerSecond) return false;
+  micros = s * kMicrosPerSecond;
+  return true;
+}
+
+// Days in month m (1..12) of proleptic Gregorian year y.
+__device__ __forceinline__ int64_t month_length(int64_t y, int64_t m) {
+  if (m == 2) return (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28;
+  return (m == 4 || m == 6 || m == 9 || m == 11) ? 30 : 31;
+}
+
+// Spark's DateTimeUtils.truncDate for the date levels 6 (WEEK) .. 9 (YEAR) in its int arithmetic; null
+// where Spark's Math.toIntExact would fail (the QUARTER start of the first int32 days).
+__device__ __forceinline__ int64_t trunc_days(int level, int64_t days, bool& null) {
+  const int32_t d = static_cast<int32_t>(days);
+  switch (level) {
+    case 6: {  // getNextDateForDayOfWeek(days - 7, MONDAY = 4), Java int arithmetic
+      const int32_t start = static_cast<int32_t>(static_cast<uint32_t>(d) - 7u);
+      const int32_t x = static_cast<int32_t>(3u - static_cast<uint32_t>(start));
+      const int32_t r = (x % 7 + 7) % 7;
+      return ember_wrap<int32_t>(static_cast<int64_t>(start) + 1 + r);
+    }
+    case 7: return ember_wrap<int32_t>(days - date_part(OP_DAY_OF_MONTH, days) + 1);
+    case 8: {
+      const int64_t m = date_part(OP_MONTH, days);
+      const int64_t r = days_from_civil(date_part(OP_YEAR, days), (m - 1) / 3 * 3 + 1, 1);
+      null = r < INT32_MIN;
+      return r;
+    }
+    default: return ember_wrap<int32_t>(days - day_of_year(days) + 1);
+  }
+}
+
+struct TimestampResult {
+  int64_t value;
+  bool null;
+};
+
+__device__ __forceinline__ int64_t timestamp_value(int op, int aux, int64_t a, int64_t b, int64_t c,
+                                                   const int64_t* table, bool& null) {
+  using namespace ember_tz;
+  int64_t micros = 0;
+  switch (op) {
+    case OP_TIMESTAMP_TO_DATE: {
+      const int64_t s = floor_div(a, kMicrosPerSecond);
+      return floor_div(s + offset_at(table, s), 86400);
+    }
+    case OP_DATE_TO_TIMESTAMP:
+      null = !seconds_to_micros(local_to_utc(table, a * 86400, kStartOfDay, 0), micros);
+      return micros;
+    case OP_HOUR:
+    case OP_MINUTE:
+    case OP_SECOND: {
+      const int64_t s = floor_div(a, kMicrosPerSecond);
+      const int64_t sod = floor_mod(s + offset_at(table, s), 86400);
+      return op == OP_HOUR ? sod / 3600 : op == OP_MINUTE ? sod / 60 % 60 : sod % 60;
+    }
+    case OP_TIMESTAMP_TO_SECONDS: return floor_div(a, kMicrosPerSecond);
+    case OP_TIMESTAMP_TO_DOUBLE: return word_f64(__ddiv_rn(__ll2double_rn(a), 1e6));
+    case OP_SECONDS_TO_TIMESTAMP:
+      return a > INT64_MAX / kMicrosPerSecond ? INT64_MAX : a < -(INT64_MAX / kMicrosPerSecond) ? INT64_MIN
+                                                                                                  : a * kMicrosPerSecond;
+    case OP_DOUBLE_TO_TIMESTAMP: {
+      const double x = f64_of(a);
+      null = !(fabs(x) <= 1.7976931348623157e308);  // NaN or an infinity
+      return null ? 0 : ember_jvm_d2l(__dmul_rn(x, 1e6));
+    }
+    case OP_TRUNC_TIMESTAMP: {
+      if (aux == 0) return a;
+      if (aux == 1) return a - floor_mod(a, 1000);
+      if (aux == 2) return a - floor_mod(a, kMicrosPerSecond);
+      const int64_t s = floor_div(a, kMicrosPerSecond);
+      const int64_t offset = offset_at(table, s);
+      const int64_t local = s + offset;
+      int64_t instant;
+      if (aux <= 5) {
+        const int64_t unit = aux == 3 ? 60 : aux == 4 ? 3600 : 86400;
+        instant = local_to_utc(table, local - floor_mod(local, unit), kPreferred, offset);
+      } else {
+        const int64_t days = trunc_days(aux, floor_div(local, 86400), null);
+        if (null) return 0;
+        instant = local_to_utc(table, days * 86400, kStartOfDay, 0);
+      }
+      null = !seconds_to_micros(instant, micros);
+      return micros;
+    }
+    case OP_TRUNC_DATE: return trunc_days(aux, a, null);
+    case OP_ADD_MONTHS: {
+      const int64_t y = date_part(OP_YEAR, a);
+      const int64_t m = date_part(OP_MONTH, a);
+      const int64_t d = date_part(OP_DAY_OF_MONTH, a);
+      const int64_t months = y * 12 + (m - 1) + b;
+      const int64_t ny = floor_div(months, 12);
+      const int64_t nm = floor_mod(months, 12) + 1;
+      const int64_t nl = month_length(ny, nm);
+      const int64_t r = days_from_civil(ny, nm, d < nl ? d : nl);
+      null = r < INT32_MIN || r > INT32_MAX;
+      return r;
+    }
+    default: {  // OP_MAKE_DATE: LocalDate.of(a, b, c) as int32 days, null where java.time or toIntExact fails
+      null = a < -999999999LL || a > 999999999LL || b < 1 || b > 12 || c < 1 || c > month_length(a, b);
+      if (null) return 0;
+      const int64_t r = days_from_civil(a, b, c);
+      null = r < INT32_MIN || r > INT32_MAX;
+      return r;
+    }
+  }
+}
+
+// Returned by value: a flag written through a reference would put it in a stack frame.
+__device__ __noinline__ TimestampResult timestamp_op(int op, int aux, int64_t a, int64_t b, int64_t c,
+                                                     const int64_t* table) {
+  bool null = false;
+  const int64_t v = timestamp_value(op, aux, a, b, c, table, null);
+  return TimestampResult{null ? 0 : v, null};
+}
+
 template <typename T>
 __device__ __forceinline__ const T* column_data(const int64_t* columns, int64_t column) {
   return reinterpret_cast<const T*>(static_cast<uintptr_t>(columns[2 * column]));
@@ -582,7 +740,7 @@ __device__ __forceinline__ void eval_program(const int64_t* __restrict__ program
       // COALESCE, IN and OUTPUT a count in bits 40..55); for the others the fields are 0, so no read
       // leaves the register file and no shift reaches 64.
       const bool has_a = op >= OP_ADD || op == OP_OUTPUT;
-      const bool has_b = op >= OP_ADD && op != OP_COALESCE && op != OP_IN;
+      const bool has_b = op >= OP_ADD && op != OP_COALESCE && op != OP_IN && op != OP_ZONE_TABLE;
       const int ra = has_a ? static_cast<int>((w >> 32) & 0xff) : 0;
       const int rb = has_b ? static_cast<int>((w >> 40) & 0xff) : 0;
       const int rc = static_cast<int>((w >> 48) & 0xff);
@@ -865,6 +1023,39 @@ __device__ __forceinline__ void eval_program(const int64_t* __restrict__ program
         case OP_DATE_DIFF:
           v = narrow(T_I32, wrapping_sub(a, b));
           break;
+        case OP_TIMESTAMP_TO_DATE:
+        case OP_DATE_TO_TIMESTAMP:
+        case OP_HOUR:
+        case OP_MINUTE:
+        case OP_SECOND:
+        case OP_TIMESTAMP_TO_SECONDS:
+        case OP_TIMESTAMP_TO_DOUBLE:
+        case OP_SECONDS_TO_TIMESTAMP:
+        case OP_DOUBLE_TO_TIMESTAMP:
+        case OP_TRUNC_TIMESTAMP:
+        case OP_TRUNC_DATE:
+        case OP_ADD_MONTHS:
+        case OP_MAKE_DATE: {
+          // ADD_MONTHS reads a and b, MAKE_DATE a, b and c, the others a.
+          const bool binary = op == OP_ADD_MONTHS || op == OP_MAKE_DATE;
+          null = na || (binary && nb) || (op == OP_MAKE_DATE && ((nulls >> rc) & 1) != 0);
+          const bool zoned = carries_zone_table(op);
+          if (!null) {
+            const int64_t* table = zoned ? program + __ldg(program + pc) : program;
+            const TimestampResult r = timestamp_op(op, aux, a, b, op == OP_MAKE_DATE ? regs[rc * step] : 0, table);
+            v = r.value;
+            null = r.null;
+          }
+          if (zoned) pc += 1;
+          break;
+        }
+        case OP_TIMESTAMP_TO_MICROS:
+          null = na;
+          v = a;
+          break;
+        case OP_ZONE_TABLE:
+          pc += count;
+          continue;  // data of the instructions that name it
         default:
           null = true;  // the builder emits no other opcode
           break;

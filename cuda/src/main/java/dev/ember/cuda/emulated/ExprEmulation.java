@@ -198,6 +198,15 @@ final class ExprEmulation {
                 BigInteger r = nulls[ra] ? null : round(BigInteger.valueOf(regs[ra]), code[pc - 1]);
                 isNull = r == null;
                 v = isNull ? 0 : t == TYPE_DECIMAL64 ? r.longValueExact() : narrow(t, r.longValue());
+            } else if (op == ProgramEncoding.OP_ZONE_TABLE) {
+                continue;  // data of the instructions that name it
+            } else if (TimestampEmulation.handles(op)) {
+                long[] result = new long[1];
+                int rc = ProgramEncoding.c(w);
+                isNull = TimestampEmulation.apply(Op.ofCode(op), ProgramEncoding.aux(w), regs[ra], nulls[ra],
+                        regs[rb], nulls[rb], regs[rc], nulls[rc], code,
+                        Op.carriesZoneTable(op) ? (int) code[pc - 1] : 0, result);
+                v = result[0];
             } else {
                 long[] result = new long[1];
                 isNull = apply(Op.ofCode(op), t, ProgramEncoding.aux(w), regs[ra], nulls[ra], regs[rb], nulls[rb], result);
@@ -666,7 +675,7 @@ final class ExprEmulation {
             case TYPE_INT16 -> m.getShort(data + i * 2);
             case TYPE_INT32, TYPE_DATE32 -> m.getInt(data + i * 4);
             case TYPE_FLOAT32 -> m.getInt(data + i * 4) & 0xffffffffL;
-            case TYPE_INT64, TYPE_FLOAT64, TYPE_DECIMAL64 -> m.getLong(data + i * 8);
+            case TYPE_INT64, TYPE_FLOAT64, TYPE_DECIMAL64, ProgramEncoding.TYPE_TIMESTAMP_US -> m.getLong(data + i * 8);
             default -> throw new IllegalArgumentException("unknown type code " + t);
         };
     }

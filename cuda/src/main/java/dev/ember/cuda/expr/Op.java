@@ -189,7 +189,68 @@ public enum Op {
      * Two more modes, toward negative and positive infinity, give {@link ProgramBuilder#floor} and
      * {@link ProgramBuilder#ceil} of DECIMAL128 values.
      */
-    ROUND(100, Shape.SPECIAL);
+    ROUND(100, Shape.SPECIAL),
+    /**
+     * Spark's {@code CAST(ts AS DATE)} in a time zone: the local date of the TIMESTAMP_US instant
+     * ({@code floorDiv(floorDiv(a, 10^6) + offset, 86400)}, the offset of {@code ZoneRules.getOffset}).
+     * Carries a {@link ZoneTable}. Built with {@link ProgramBuilder#timestampToDate}.
+     */
+    TIMESTAMP_TO_DATE(80, Shape.SPECIAL),
+    /**
+     * Spark's {@code CAST(d AS TIMESTAMP)} in a time zone: {@code LocalDate.atStartOfDay(zone)} in
+     * microseconds (midnight in a gap gives the gap's end, in an overlap the earlier offset); null when
+     * the microseconds overflow int64 (Spark raises an error there). Carries a {@link ZoneTable}. Built
+     * with {@link ProgramBuilder#dateToTimestamp}.
+     */
+    DATE_TO_TIMESTAMP(81, Shape.SPECIAL),
+    /** Spark's {@code hour(ts)} in a time zone, 0..23, as INT32. Built with {@link ProgramBuilder#hour}. */
+    HOUR(82, Shape.SPECIAL),
+    /** Spark's {@code minute(ts)} in a time zone, 0..59. Built with {@link ProgramBuilder#minute}. */
+    MINUTE(83, Shape.SPECIAL),
+    /** Spark's {@code second(ts)} in a time zone, 0..59 (offsets may have seconds). Built with {@link ProgramBuilder#second}. */
+    SECOND(84, Shape.SPECIAL),
+    /** TIMESTAMP_US to INT64 seconds, {@code floorDiv(a, 10^6)} (Spark's cast to bigint). */
+    TIMESTAMP_TO_SECONDS(85, Shape.SPECIAL),
+    /** TIMESTAMP_US to FLOAT64 seconds, {@code (double) a / 1e6} (Spark's cast to double). */
+    TIMESTAMP_TO_DOUBLE(86, Shape.SPECIAL),
+    /** INT64 seconds to TIMESTAMP_US, saturating as {@code TimeUnit.SECONDS.toMicros} (Spark's cast from bigint). */
+    SECONDS_TO_TIMESTAMP(87, Shape.SPECIAL),
+    /** FLOAT64 seconds to TIMESTAMP_US: null for NaN and infinities, else Java's {@code (long) (a * 1e6)}. */
+    DOUBLE_TO_TIMESTAMP(88, Shape.SPECIAL),
+    /**
+     * Spark's {@code date_trunc(level, ts)} in a time zone (aux: Spark's level, 0 MICROSECOND .. 9 YEAR;
+     * see {@link ProgramBuilder#truncTimestamp}). Carries a {@link ZoneTable}.
+     */
+    TRUNC_TIMESTAMP(89, Shape.SPECIAL),
+    /**
+     * Spark's {@code trunc(d, level)} of a DATE32 for the date levels (aux: 6 WEEK, 7 MONTH, 8 QUARTER,
+     * 9 YEAR), in Spark's int arithmetic. Built with {@link ProgramBuilder#truncDate}.
+     */
+    TRUNC_DATE(90, Shape.SPECIAL),
+    /**
+     * Spark's {@code add_months(d, n)}: DATE32 plus INT32 months as {@code LocalDate.plusMonths} (the
+     * day clamped to the month's last day); null where the result leaves int32 days or java.time's year
+     * range (Spark raises an error there).
+     */
+    ADD_MONTHS(91, Shape.SPECIAL),
+    /**
+     * Spark's {@code make_date(y, m, d)} of INT32 operands with ANSI off: the DATE32, null when the fields
+     * are not a valid date (or the year is outside java.time's range).
+     */
+    MAKE_DATE(92, Shape.SPECIAL),
+    /**
+     * A TIMESTAMP_US's microseconds as INT64 (Spark's UnixTimestamp divides them, truncating). Built
+     * with {@link ProgramBuilder#timestampMicros}.
+     */
+    TIMESTAMP_TO_MICROS(94, Shape.SPECIAL);
+
+    /**
+     * Whether instructions of this opcode read a {@link ZoneTable}: their trailing word is the index of
+     * the table's words in the program ({@link ProgramEncoding#OP_ZONE_TABLE}).
+     */
+    public static boolean carriesZoneTable(int opcode) {
+        return opcode >= 80 && opcode <= 84 || opcode == 89;
+    }
 
     static final Set<DType> NUMERIC = Set.of(INT8, INT16, INT32, INT64, FLOAT32, FLOAT64);
     static final Set<DType> FLOATING = Set.of(FLOAT32, FLOAT64);
@@ -323,6 +384,11 @@ public enum Op {
                         case FLOOR -> "floor(value)";
                         case CEIL -> "ceil(value)";
                         case ROUND -> "round(value, scale, halfEven)";
+                        case TIMESTAMP_TO_DATE, DATE_TO_TIMESTAMP, HOUR, MINUTE, SECOND, TRUNC_TIMESTAMP, TRUNC_DATE,
+                                ADD_MONTHS, MAKE_DATE -> "the method of the same name";
+                        case TIMESTAMP_TO_MICROS -> "timestampMicros(value)";
+                        case TIMESTAMP_TO_SECONDS, TIMESTAMP_TO_DOUBLE, SECONDS_TO_TIMESTAMP, DOUBLE_TO_TIMESTAMP ->
+                                "cast(value, type)";
                         default -> "in(value, literals)";
                     });
         }

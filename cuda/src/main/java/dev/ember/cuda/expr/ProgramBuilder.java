@@ -8,6 +8,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ember.cuda.column.DType;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -280,6 +281,9 @@ public final class ProgramBuilder {
         if (value.type().isDecimal() || to.isDecimal()) {
             return DecimalOps.cast(this, value, to);
         }
+        if (value.type().equals(DType.TIMESTAMP_US) || to.equals(DType.TIMESTAMP_US)) {
+            return TimestampOps.cast(this, value, to);
+        }
         if (!Op.CASTABLE.contains(value.type()) || !Op.CASTABLE.contains(to)) {
             throw new IllegalArgumentException("CAST converts among " + ProgramEncoding.TYPES.subList(0, 7)
                     + ", not " + value.type() + " to " + to);
@@ -528,6 +532,74 @@ public final class ProgramBuilder {
         return result;
     }
 
+    /** A TIMESTAMP_US literal of {@code micros} since 1970-01-01T00:00Z. */
+    public Reg timestampLiteral(long micros) {
+        return literalWord(DType.TIMESTAMP_US, micros);
+    }
+
+    /** Spark's {@code CAST(timestamp AS DATE)} in {@code zone} ({@link Op#TIMESTAMP_TO_DATE}). */
+    public Reg timestampToDate(Reg timestamp, ZoneId zone) {
+        return TimestampOps.zoned(this, Op.TIMESTAMP_TO_DATE, check(timestamp, "TIMESTAMP_TO_DATE operand"),
+                DType.TIMESTAMP_US, DType.DATE32, zone, 0);
+    }
+
+    /** Spark's {@code CAST(date AS TIMESTAMP)} in {@code zone} ({@link Op#DATE_TO_TIMESTAMP}). */
+    public Reg dateToTimestamp(Reg date, ZoneId zone) {
+        return TimestampOps.zoned(this, Op.DATE_TO_TIMESTAMP, check(date, "DATE_TO_TIMESTAMP operand"), DType.DATE32,
+                DType.TIMESTAMP_US, zone, 0);
+    }
+
+    /** Spark's {@code hour(timestamp)} in {@code zone} ({@link Op#HOUR}). */
+    public Reg hour(Reg timestamp, ZoneId zone) {
+        return TimestampOps.zoned(this, Op.HOUR, check(timestamp, "HOUR operand"), DType.TIMESTAMP_US, DType.INT32,
+                zone, 0);
+    }
+
+    /** Spark's {@code minute(timestamp)} in {@code zone} ({@link Op#MINUTE}). */
+    public Reg minute(Reg timestamp, ZoneId zone) {
+        return TimestampOps.zoned(this, Op.MINUTE, check(timestamp, "MINUTE operand"), DType.TIMESTAMP_US,
+                DType.INT32, zone, 0);
+    }
+
+    /** Spark's {@code second(timestamp)} in {@code zone} ({@link Op#SECOND}). */
+    public Reg second(Reg timestamp, ZoneId zone) {
+        return TimestampOps.zoned(this, Op.SECOND, check(timestamp, "SECOND operand"), DType.TIMESTAMP_US,
+                DType.INT32, zone, 0);
+    }
+
+    /**
+     * Spark's {@code date_trunc(format, timestamp)} in {@code zone} ({@link Op#TRUNC_TIMESTAMP}) for a
+     * format Spark's {@code DateTimeUtils.parseTruncLevel} knows; an unknown format gives Spark's null.
+     */
+    public Reg truncTimestamp(Reg timestamp, String format, ZoneId zone) {
+        return TimestampOps.truncTimestamp(this, check(timestamp, "TRUNC_TIMESTAMP operand"), format, zone);
+    }
+
+    /**
+     * Spark's {@code trunc(date, format)} ({@link Op#TRUNC_DATE}): the date levels WEEK, MONTH, QUARTER
+     * and YEAR (and their aliases); any other format gives Spark's null.
+     */
+    public Reg truncDate(Reg date, String format) {
+        return TimestampOps.truncDate(this, check(date, "TRUNC_DATE operand"), format);
+    }
+
+    /** Spark's {@code add_months(date, months)} ({@link Op#ADD_MONTHS}); months as INT32. */
+    public Reg addMonths(Reg date, Reg months) {
+        return TimestampOps.binaryDate(this, Op.ADD_MONTHS, check(date, "ADD_MONTHS operand 0"),
+                check(months, "ADD_MONTHS operand 1"));
+    }
+
+    /** A timestamp's microseconds since the epoch as INT64 ({@link Op#TIMESTAMP_TO_MICROS}). */
+    public Reg timestampMicros(Reg timestamp) {
+        return TimestampOps.micros(this, check(timestamp, "TIMESTAMP_TO_MICROS operand"));
+    }
+
+    /** Spark's {@code make_date(year, month, day)} with ANSI off ({@link Op#MAKE_DATE}); INT32 fields. */
+    public Reg makeDate(Reg year, Reg month, Reg day) {
+        return TimestampOps.makeDate(this, check(year, "MAKE_DATE year"), check(month, "MAKE_DATE month"),
+                check(day, "MAKE_DATE day"));
+    }
+
     /** Makes {@code value} the next output column; returns its index among the outputs. */
     public int output(Reg value) {
         check(value, "output");
@@ -583,6 +655,7 @@ public final class ProgramBuilder {
         int registers = 0;
         boolean usesDecimal128 = false;
         List<Long> code = new ArrayList<>();
+        Map<List<Long>, Integer> tables = new HashMap<>();
         DType[] inputTypes = new DType[0];
         for (int i = 0; i < nodes.size(); i++) {
             if (!keep[i]) {
@@ -642,6 +715,19 @@ public final class ProgramBuilder {
                         for (int arg : args) {
                             code.add((long) arg);
                         }
+                    } else if (Op.carriesZoneTable(node.opcode())) {
+                        // The zone's table once per program, before its first use; every use names it.
+                        List<Long> table = Arrays.stream(node.trailing()).boxed().toList();
+                        Integer at = tables.get(table);
+                        if (at == null) {
+                            code.add(ProgramEncoding.withCount(ProgramEncoding.header(ProgramEncoding.OP_ZONE_TABLE,
+                                    0, 0, 0), table.size()));
+                            at = code.size();
+                            tables.put(table, at);
+                            code.addAll(table);
+                        }
+                        code.add(ProgramEncoding.withOperands(header, args[0], 0, 0));
+                        code.add((long) at);
                     } else if (node.opcode() == Op.IN.code()) {
                         code.add(ProgramEncoding.withCount(ProgramEncoding.withOperands(header, args[0], 0, 0),
                                 node.trailing().length));
@@ -769,6 +855,7 @@ public final class ProgramBuilder {
             case ProgramEncoding.TYPE_INT32 -> integral(type, value, Integer.MIN_VALUE, Integer.MAX_VALUE);
             case ProgramEncoding.TYPE_INT64 -> integral(type, value, Long.MIN_VALUE, Long.MAX_VALUE);
             case ProgramEncoding.TYPE_DECIMAL64 -> DecimalOps.literalWord(type, value);
+            case ProgramEncoding.TYPE_TIMESTAMP_US -> TimestampOps.literalWord(type, value);
             case ProgramEncoding.TYPE_FLOAT32 -> {
                 if (!(value instanceof Float f)) {
                     throw badLiteral(type, value, "a Float");

@@ -17,15 +17,16 @@ import java.util.List;
  *                                  MAKE_DECIMAL: the precision)
  *  bits 24..31  destination register
  *  bits 32..39  operand register a  | INPUT: bits 32..63 column index
- *  bits 40..47  operand register b  | COALESCE, IN: bits 40..55 count of trailing words
+ *  bits 40..47  operand register b  | COALESCE, IN, ZONE_TABLE: bits 40..55 count of trailing words
  *  bits 48..55  operand register c  | OUTPUT: bits 40..55 output index
  * </pre>
  *
  * Trailing words: LITERAL has one (the value; two for DECIMAL128, low word first), COALESCE one per
  * operand register, IN one per non-null literal (two for DECIMAL128), CAST one when its source or
  * target is a decimal (the {@link #decimalCast} parameters), ADD, SUBTRACT, MULTIPLY and DIVIDE of
- * DECIMAL128 one (the {@link #decimalArithmetic} parameters). Register values are int64 words: BOOL8 as
- * 0/1, integral types and DATE32 sign-extended, FLOAT32 as its bit pattern zero-extended, FLOAT64 as
+ * DECIMAL128 one (the {@link #decimalArithmetic} parameters), the time-zone-aware operations ({@link
+ * Op#carriesZoneTable}: one operand, a) one, the index of their zone's table ({@link #OP_ZONE_TABLE}). Register values are int64 words: BOOL8 as
+ * 0/1, integral types and DATE32 sign-extended, TIMESTAMP_US as its microseconds, FLOAT32 as its bit pattern zero-extended, FLOAT64 as
  * its bit pattern, DECIMAL64 as its unscaled value. A DECIMAL128 value (precision 19..38, its unscaled
  * two's-complement int128) takes two consecutive registers: the low word in r, whose null flag is the
  * value's, the high word in r + 1; its instructions name r. A null register holds 0.
@@ -57,6 +58,11 @@ public final class ProgramEncoding {
     public static final int TYPE_DECIMAL64 = 8;
     /** A decimal of precision 19..38 as its unscaled int128, in two registers. */
     public static final int TYPE_DECIMAL128 = 9;
+    /**
+     * TIMESTAMP_US, microseconds since 1970-01-01T00:00Z, as int64. Not in {@link #TYPES}, whose index is
+     * the type code, because codes 8 and 9 are the decimals'.
+     */
+    public static final int TYPE_TIMESTAMP_US = 10;
 
     /**
      * The value types a program computes with besides DECIMAL64, indexed by type code; every
@@ -69,6 +75,12 @@ public final class ProgramEncoding {
     public static final int OP_LITERAL = 2;
     public static final int OP_NULL = 3;
     public static final int OP_OUTPUT = 4;
+    /**
+     * Not an operation: a {@link ZoneTable}'s words (bits 40..55 their count), emitted once per zone
+     * before the first instruction that uses it; that instruction and later ones of the zone carry one
+     * trailing word, the table's first word's index in the program. The interpreter skips it.
+     */
+    public static final int OP_ZONE_TABLE = 93;
 
     /** Canonical NaN bit patterns (Java's Float.NaN and Double.NaN) that computed NaN results take. */
     public static final int CANONICAL_NAN_F32 = 0x7fc00000;
@@ -78,7 +90,7 @@ public final class ProgramEncoding {
 
     /** Whether programs compute with {@code type}: one of {@link #TYPES} or any decimal. */
     public static boolean isProgramType(DType type) {
-        return type.isDecimal() || TYPES.contains(type);
+        return type.isDecimal() || TYPES.contains(type) || type.equals(DType.TIMESTAMP_US);
     }
 
     /** Registers a value of {@code type} takes: 2 for DECIMAL128, else 1. */
@@ -94,6 +106,9 @@ public final class ProgramEncoding {
         if (type.id() == DType.TypeId.DECIMAL128) {
             return TYPE_DECIMAL128;
         }
+        if (type.equals(DType.TIMESTAMP_US)) {
+            return TYPE_TIMESTAMP_US;
+        }
         int code = TYPES.indexOf(type);
         if (code < 0) {
             throw new IllegalArgumentException("expression programs compute with " + TYPES
@@ -104,6 +119,9 @@ public final class ProgramEncoding {
 
     /** The type of a type code other than the decimals' (which need a precision and scale). */
     public static DType type(int code) {
+        if (code == TYPE_TIMESTAMP_US) {
+            return DType.TIMESTAMP_US;
+        }
         if (code < 0 || code >= TYPES.size()) {
             throw new IllegalArgumentException("unknown type code " + code
                     + (isDecimalCode(code) ? " (a decimal type code has no single type)" : ""));
@@ -176,8 +194,11 @@ public final class ProgramEncoding {
         if (op == OP_LITERAL) {
             return t == TYPE_DECIMAL128 ? 2 : 1;
         }
-        if (op == Op.COALESCE.code() || op == Op.IN.code()) {
+        if (op == Op.COALESCE.code() || op == Op.IN.code() || op == OP_ZONE_TABLE) {
             return count(w);
+        }
+        if (Op.carriesZoneTable(op)) {
+            return 1;
         }
         if (op == Op.CAST.code()) {
             return isDecimalCode(t) || isDecimalCode(aux(w)) ? 1 : 0;

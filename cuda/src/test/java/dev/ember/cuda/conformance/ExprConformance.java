@@ -71,6 +71,12 @@ final class ExprConformance {
                 ExprConformance::wideRound));
         cases.add(program("expr decimal remainder", new DType[] {WIDE38, WIDE38, WIDE20, DEC18, DEC15, DType.INT8},
                 ExprConformance::decimalRemainders));
+        cases.add(program("expr timestamp", new DType[] {DType.TIMESTAMP_US, DType.TIMESTAMP_US, DType.INT64,
+            DType.FLOAT64, DType.DATE32, DType.INT32, DType.INT32, DType.INT32}, ExprConformance::timestamps));
+        for (String zone : List.of("America/Los_Angeles", "Australia/Lord_Howe", "Europe/Dublin", "Asia/Kolkata")) {
+            cases.add(program("expr timestamp zone " + zone, new DType[] {DType.TIMESTAMP_US, DType.INT32,
+                DType.DATE32}, b -> zoned(b, java.time.ZoneId.of(zone))));
+        }
         cases.add(program("expr mixed, 40 instructions", new DType[] {DType.INT32, DType.FLOAT64, DType.DATE32,
             DType.BOOL8, DType.INT64}, ExprConformance::mixed));
         return cases;
@@ -439,6 +445,68 @@ final class ExprConformance {
         b.output(b.coalesce(b.cast(xd, DType.FLOAT32), b.literal(Float.NaN)));
         b.output(b.nullSafeEqual(b.abs(b.negate(sum)), b.cast(b.month(d), DType.INT64)));
         b.output(cond);
+    }
+
+    /**
+     * TIMESTAMP_US moves, comparisons, IF, COALESCE and IN; casts to and from numbers (int64 and double
+     * seconds, saturating and NaN cases); trunc, add_months and make_date on any int32 fields.
+     */
+    private static void timestamps(ProgramBuilder b) {
+        Reg t = b.input(0, DType.TIMESTAMP_US);
+        Reg u = b.input(1, DType.TIMESTAMP_US);
+        Reg l = b.input(2, DType.INT64);
+        Reg x = b.input(3, DType.FLOAT64);
+        Reg d = b.input(4, DType.DATE32);
+        Reg y = b.input(5, DType.INT32);
+        Reg m = b.input(6, DType.INT32);
+        Reg n = b.input(7, DType.INT32);
+        comparisons(b, t, u);
+        b.output(b.coalesce(t, u, b.timestampLiteral(-1)));
+        b.output(b.ifThenElse(b.lessThan(t, u), u, b.nullLiteral(DType.TIMESTAMP_US)));
+        b.output(b.in(t, Arrays.asList(0L, Long.MIN_VALUE, Long.MAX_VALUE, -1L, null)));
+        b.output(b.greatest(t, u));
+        b.output(b.cast(t, DType.INT64));
+        b.output(b.integralDivide(b.timestampMicros(t), b.literal(1_000_000L)));
+        b.output(b.cast(u, DType.INT32));
+        b.output(b.cast(t, DType.FLOAT64));
+        b.output(b.cast(u, DType.FLOAT32));
+        b.output(b.cast(t, DType.BOOL8));
+        b.output(b.cast(l, DType.TIMESTAMP_US));
+        b.output(b.cast(y, DType.TIMESTAMP_US));
+        b.output(b.cast(x, DType.TIMESTAMP_US));
+        b.output(b.cast(b.cast(m, DType.FLOAT32), DType.TIMESTAMP_US));
+        for (String level : List.of("WEEK", "MONTH", "QUARTER", "YEAR", "DAY")) {
+            b.output(b.truncDate(d, level));
+        }
+        b.output(b.addMonths(d, n));
+        b.output(b.addMonths(d, b.remainder(n, b.literal(30))));
+        b.output(b.makeDate(y, m, n));
+        // Plausible fields too: years near the present, months and days mostly in range.
+        b.output(b.makeDate(b.add(b.literal(2000), b.remainder(y, b.literal(500))), b.remainder(m, b.literal(14)),
+                b.remainder(n, b.literal(33))));
+    }
+
+    /**
+     * The zone-table instructions of one zone over any int64 instant, over instants of 1154..2786 (int32
+     * times 12.000001 seconds: transitions, the periodic part past the listed years) and over dates.
+     */
+    private static void zoned(ProgramBuilder b, java.time.ZoneId zone) {
+        Reg any = b.input(0, DType.TIMESTAMP_US);
+        Reg i = b.input(1, DType.INT32);
+        Reg d = b.input(2, DType.DATE32);
+        Reg t = b.cast(b.multiply(b.cast(i, DType.FLOAT64), b.literal(12.000001)), DType.TIMESTAMP_US);
+        for (Reg ts : List.of(any, t)) {
+            b.output(b.timestampToDate(ts, zone));
+            b.output(b.hour(ts, zone));
+            b.output(b.minute(ts, zone));
+            b.output(b.second(ts, zone));
+        }
+        for (String level : List.of("MINUTE", "HOUR", "DAY", "WEEK", "QUARTER", "MILLISECOND")) {
+            b.output(b.truncTimestamp(t, level, zone));
+        }
+        b.output(b.truncTimestamp(any, "YEAR", zone));
+        b.output(b.dateToTimestamp(d, zone));
+        b.output(b.dateToTimestamp(b.timestampToDate(t, zone), zone));
     }
 
     private static Object[] specialLiterals(DType t) {

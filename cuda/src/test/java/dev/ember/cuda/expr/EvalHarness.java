@@ -160,6 +160,13 @@ final class EvalHarness {
                     out[i] = r.nextInt(4) == 0 ? v[i] : r.nextInt(400_000) - 200_000;
                 }
             }
+            case TIMESTAMP_US -> {
+                long[] v = RandomData.longs(r, n);
+                for (int i = 0; i < n; i++) {
+                    // Mostly instants within a few centuries of 1970 (both signs, any microsecond), some anywhere.
+                    out[i] = r.nextInt(4) == 0 ? v[i] : (r.nextLong() % 20_000_000_000_000_000L);
+                }
+            }
             case INT64 -> {
                 long[] v = RandomData.longs(r, n);
                 for (int i = 0; i < n; i++) {
@@ -322,7 +329,7 @@ final class EvalHarness {
                 case INT8 -> data.get(at);
                 case INT16 -> data.getShort(at);
                 case INT32, DATE32 -> data.getInt(at);
-                case INT64 -> data.getLong(at);
+                case INT64, TIMESTAMP_US -> data.getLong(at);
                 case FLOAT32 -> Float.intBitsToFloat(data.getInt(at));
                 case FLOAT64 -> Double.longBitsToDouble(data.getLong(at));
                 case DECIMAL64 -> BigDecimal.valueOf(data.getLong(at), c.type().scale());

@@ -119,8 +119,11 @@ class TestExpand {
         GpuDiff plain = GpuDiff.of(spark).adaptive(adaptive)
                 .conf("spark.sql.optimizer.excludedRules",
                         "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation");
-        // A rolled-up timestamp key is a null timestamp constant, which expression programs do not hold.
-        plain.assertFallback(s -> s.sql("SELECT k, ts, count(*) FROM ex_ts GROUP BY ROLLUP(k, ts)"),
-                "ExpandExec", "timestamp");
+        // A rolled-up array key is a null array constant, which expression programs do not hold.
+        plain.assertFallback(s -> s.sql("SELECT k, a, count(*) FROM (SELECT k, array(k) AS a FROM ex_ts) "
+                + "GROUP BY ROLLUP(k, a)"), "ExpandExec", "array");
+        // A rolled-up timestamp key is a null timestamp constant, which expression programs hold.
+        plain.expectGpu("GpuExpand").assertGpuAndCpuEqual(
+                s -> s.sql("SELECT k, ts, count(*) FROM ex_ts GROUP BY ROLLUP(k, ts)"));
     }
 }

@@ -19,10 +19,12 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.catalyst.expressions.Cast;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.TimestampType;
 
 /**
  * Casts among boolean, tinyint, smallint, int, bigint, float and double with Spark's legacy rules
@@ -35,8 +37,12 @@ import org.apache.spark.sql.types.StringType;
  * integral types and to other decimals (HALF_UP, null on overflow); decimals of up to 18 digits also
  * to float and double where the division by 10^scale is exact enough to round as Spark's BigDecimal
  * does ({@code ProgramBuilder#decimalCastProblem} says which). Everything else (float and double to
- * strings or to decimals, wider decimals to float and double, booleans to or from strings, timestamps,
- * dates to or from numbers) stays on the CPU with the reason.
+ * strings or to decimals, wider decimals to float and double, booleans to or from strings, timestamps
+ * to or from strings and decimals, dates to or from numbers) stays on the CPU with the reason. Timestamps
+ * cast to and from the integral and floating types as seconds since the epoch (to integral types by
+ * floorDiv, from floats null for NaN and infinities), to boolean as {@code ts != 0}, and between dates
+ * and timestamps in the session time zone (a date at its midnight, or the gap's end where midnight does
+ * not exist).
  */
 public final class CastRules {
     private static final TypeSig CASTABLE = TypeSig.of(Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG,
@@ -47,6 +53,13 @@ public final class CastRules {
     /** The types cast to strings on the GPU. */
     private static final TypeSig TO_STRING = TypeSig.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.DATE);
 
+    /** The types timestamps are cast to (seconds since the epoch; the date in the session time zone). */
+    private static final TypeSig TIMESTAMP_TO = TypeSig.of(Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG,
+            Kind.FLOAT, Kind.DOUBLE, Kind.DATE);
+    /** The types cast to timestamps (seconds since the epoch; a date's midnight in the session time zone). */
+    private static final TypeSig TO_TIMESTAMP = TypeSig.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.FLOAT,
+            Kind.DOUBLE, Kind.DATE);
+
     private record Key(String op, int column, DType type) {}
 
     private CastRules() {}
@@ -56,7 +69,8 @@ public final class CastRules {
                 + "integral types and other decimals, HALF_UP and null on overflow; to float/double up to 18 digits "
                 + "where exact enough), and between "
                 + "strings and tinyint, smallint, int, bigint and date, and from strings to float and double "
-                + "(ANSI off)", ENGINE_AND_STRING,
+                + "(ANSI off); timestamps to and from the numeric types as seconds since the epoch and to boolean "
+                + "(ANSI off), and between dates and timestamps in the session time zone", ENGINE_AND_STRING,
                 ENGINE_AND_STRING, CastRules::check, CastRules::translate));
     }
 
@@ -75,6 +89,12 @@ public final class CastRules {
                         case FLOAT32, FLOAT64 -> StringCasts.toFloating(device, column, target, stream);
                         default -> StringCasts.toIntegral(device, column, target, stream);
                     }));
+        }
+        if (from instanceof TimestampType && to instanceof DateType) {
+            return builder(ctx).timestampToDate(reg(c.get(0)), TimestampRules.zone(e.timeZoneId()));
+        }
+        if (from instanceof DateType && to instanceof TimestampType) {
+            return builder(ctx).dateToTimestamp(reg(c.get(0)), TimestampRules.zone(e.timeZoneId()));
         }
         if (to instanceof StringType) {
             ColumnValue in = StringSteps.fixedWidth(ctx, e.child(), c.get(0));
@@ -111,10 +131,19 @@ public final class CastRules {
         }
         boolean string = from instanceof StringType && FROM_STRING.isSupported(to)
                 || to instanceof StringType && TO_STRING.isSupported(from);
-        if (!same && !numeric && !string) {
+        if (from instanceof TimestampType && to instanceof DateType
+                || from instanceof DateType && to instanceof TimestampType) {
+            // In the session time zone; no evaluation mode changes the result (Spark raises an error where
+            // a date's microseconds overflow in every mode).
+            return TimestampRules.zoneProblem(cast, cast.timeZoneId());
+        }
+        boolean timestamp = from instanceof TimestampType && TIMESTAMP_TO.isSupported(to)
+                || to instanceof TimestampType && TO_TIMESTAMP.isSupported(from);
+        if (!same && !numeric && !string && !timestamp) {
             return Optional.of("Cast from " + from.simpleString() + " to " + to.simpleString() + " is not supported "
                     + "on the GPU (supported: among " + CASTABLE.describe() + ", from string to " + FROM_STRING.describe()
-                    + ", and to string from " + TO_STRING.describe() + ")");
+                    + ", to string from " + TO_STRING.describe() + ", from timestamp to " + TIMESTAMP_TO.describe()
+                    + ", and to timestamp from " + TO_TIMESTAMP.describe() + ")");
         }
         return legacyOnly(cast, cast.evalMode());
     }

@@ -29,7 +29,8 @@ import org.apache.spark.sql.catalyst.expressions.Year;
 
 /**
  * Date parts and day arithmetic on dates (days since 1970-01-01, proleptic Gregorian). Timestamps and
- * strings reach these only through a cast to date, which stays on the CPU.
+ * strings reach these only through a cast to date (timestamps in the session time zone, {@link
+ * TimestampRules}).
  */
 public final class DateRules {
     private static final TypeSig DATE_AND_DAYS = TypeSig.of(Kind.DATE, Kind.INT, Kind.SHORT, Kind.BYTE);

@@ -27,10 +27,10 @@ final class ExprSupport {
      * decimals of up to 38 digits).
      */
     static final TypeSig ENGINE = TypeSig.of(Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.FLOAT,
-            Kind.DOUBLE, Kind.DATE, Kind.DECIMAL);
+            Kind.DOUBLE, Kind.DATE, Kind.DECIMAL, Kind.TIMESTAMP);
     /** The engine's types and strings: operands of comparisons, which compare strings in a {@link PreStage}. */
     static final TypeSig ENGINE_AND_STRING = TypeSig.of(Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG,
-            Kind.FLOAT, Kind.DOUBLE, Kind.DATE, Kind.DECIMAL, Kind.STRING);
+            Kind.FLOAT, Kind.DOUBLE, Kind.DATE, Kind.DECIMAL, Kind.STRING, Kind.TIMESTAMP);
     static final TypeSig DECIMAL64 = TypeSig.of(Kind.DECIMAL64);
     static final TypeSig NUMERIC = TypeSig.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.FLOAT, Kind.DOUBLE);
     static final TypeSig BOOLEAN = TypeSig.of(Kind.BOOLEAN);

@@ -10,6 +10,7 @@ import dev.ember.spark.expressions.MathRules;
 import dev.ember.spark.expressions.DecimalRules;
 import dev.ember.spark.expressions.PredicateRules;
 import dev.ember.spark.expressions.StringRules;
+import dev.ember.spark.expressions.TimestampRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +23,7 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 public final class ExprRules {
     private static final List<ExprRule<?>> ALL = concat(BasicRules.rules(), ArithmeticRules.rules(),
             PredicateRules.rules(), ConditionalRules.rules(), DateRules.rules(), CastRules.rules(), StringRules.rules(),
-            DecimalRules.rules(), MathRules.rules(), BitwiseRules.rules());
+            DecimalRules.rules(), MathRules.rules(), BitwiseRules.rules(), TimestampRules.rules());
 
     private ExprRules() {}
 

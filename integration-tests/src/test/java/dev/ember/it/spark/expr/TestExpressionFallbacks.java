@@ -55,8 +55,8 @@ class TestExpressionFallbacks {
 
     @BothAdaptiveModes
     void unsupportedCastsAndInListsStayOnTheCpu(boolean adaptive, SparkSession spark) {
-        ExprTables.diff(spark, adaptive).assertFallback(s -> s.table("t").selectExpr("CAST(da AS TIMESTAMP) AS ts"),
-                "ProjectExec", "Cast from date to timestamp is not supported on the GPU");
+        ExprTables.diff(spark, adaptive).assertFallback(s -> s.table("t").selectExpr("CAST(ba AS TIMESTAMP) AS ts"),
+                "ProjectExec", "Cast from boolean to timestamp is not supported on the GPU");
         ExprTables.diff(spark, adaptive).assertFallback(s -> s.table("t").filter("i32a IN (i32b, 1, 2)"),
                 "FilterExec", "is not a constant; only IN lists of literals run on the GPU");
         ExprTables.diff(spark, adaptive).conf("spark.ember.sql.expression.Add", "false").assertFallback(
