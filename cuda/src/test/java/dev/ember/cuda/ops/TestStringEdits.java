@@ -158,6 +158,27 @@ class TestStringEdits {
     }
 
     @Test
+    void aCharacterCutByTheRowsEndEndsThere() {
+        // 'a', a 3-byte lead with one continuation byte and no third: the last unit is cut at the end.
+        byte[][] rows = {{'a', (byte) 0xE6, (byte) 0x97}, {(byte) 0xF0, 'b'}};
+        try (Column in = DeviceStrings.column(device, rows);
+                Column reversed = StringEdits.reverse(device, in, stream);
+                Column padded = StringEdits.rpad(device, in, 3, utf8("x"), Strings.MAX_BYTES, stream);
+                Column cut = StringEdits.lpad(device, in, 1, utf8("x"), Strings.MAX_BYTES, stream);
+                Column found = StringEdits.locate(device, in, new byte[] {(byte) 0x97}, 1, stream)) {
+            byte[][] r = DeviceStrings.values(reversed);
+            assertThat(r[0]).containsExactly((byte) 0xE6, (byte) 0x97, 'a');
+            assertThat(r[1]).containsExactly((byte) 0xF0, 'b');
+            byte[][] p = DeviceStrings.values(padded);
+            assertThat(p[0]).containsExactly('a', (byte) 0xE6, (byte) 0x97, 'x');
+            assertThat(p[1]).containsExactly((byte) 0xF0, 'b', 'x', 'x');
+            assertThat(DeviceStrings.values(cut)[0]).containsExactly('a');
+            // 0x97 lies inside the second unit: no occurrence starts at a unit boundary.
+            assertThat(longs(found)).containsExactly(0L, 0L);
+        }
+    }
+
+    @Test
     void resultsPastTheLimitThrow() {
         try (Column in = column("abc", "de")) {
             assertThatThrownBy(() -> StringEdits.repeat(device, in, 1000, 4000, stream))

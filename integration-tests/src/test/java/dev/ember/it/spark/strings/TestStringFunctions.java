@@ -147,6 +147,16 @@ class TestStringFunctions {
         assertThat(run.rows()).anyMatch(r -> r.getString(2) != null && r.getString(2).length() > 1_000_000);
     }
 
+    /** split returns an array, and arrays are not supported: even an element of it keeps the projection on the CPU. */
+    @BothAdaptiveModes
+    void splitStaysOnTheCpu(boolean adaptive, SparkSession spark) {
+        GpuDiff diff = diff(spark, adaptive);
+        diff.assertFallback(s -> s.sql("SELECT id, split(a, '[.]')[1] AS x FROM f"), "ProjectExec",
+                "expression StringSplit has no GPU implementation");
+        diff.assertFallback(s -> s.sql("SELECT id, element_at(split(a, ','), -1) AS x FROM f"), "ProjectExec",
+                "expression StringSplit has no GPU implementation");
+    }
+
     @BothAdaptiveModes
     void nonLiteralOperandsStayOnTheCpu(boolean adaptive, SparkSession spark) {
         GpuDiff diff = diff(spark, adaptive);
