@@ -127,10 +127,39 @@ extern "C" __global__ void ember_str_locate(int32_t* __restrict__ out, uint32_t*
 #define EMBER_EDIT_REVERSE 3
 #define EMBER_EDIT_REPEAT 4
 #define EMBER_EDIT_SUBSTRING_INDEX 5
+#define EMBER_EDIT_SPLIT_PART 6
+
+// The number of pieces of s[0, len) split at the non-overlapping occurrences (left to right) of the
+// bytes a (a_len > 0), at most limit pieces when limit > 0 (the last one the rest of the row); and,
+// when want >= 0, the byte range of piece want in *from / *to.
+__device__ __forceinline__ int32_t ember_split_pieces(const uint8_t* s, int32_t len, const uint8_t* a, int32_t a_len,
+                                                      int32_t limit, int32_t want, int32_t* from, int32_t* to) {
+  int32_t pieces = 0;
+  int32_t start = 0;
+  int32_t p = 0;
+  while (p + a_len <= len && (limit <= 0 || pieces < limit - 1)) {
+    if (ember_edit_at(s, p, a, a_len)) {
+      if (pieces == want) {
+        *from = start;
+        *to = p;
+      }
+      pieces++;
+      p += a_len;
+      start = p;
+    } else {
+      p++;
+    }
+  }
+  if (pieces == want) {
+    *from = start;
+    *to = len;
+  }
+  return pieces + 1;
+}
 
 // The result of operation op on the row s[0, len), written at out when out is not null; returns its
-// byte count (exact, 64 bits; computed the same way whether or not it writes). a/b and k are the
-// operation's literal operands:
+// byte count (exact, 64 bits; computed the same way whether or not it writes), or -1 for a null
+// result (SPLIT_PART only). a/b and k are the operation's literal operands:
 //   LPAD/RPAD (UTF8String.lpad/rpad(k, a)): with c the row's units and spaces = k - c: spaces <= 0
 //     or a empty gives the first k units (empty for k <= 0); otherwise a repeated spaces / units(a)
 //     times and the first spaces % units(a) units of a, before (LPAD) or after (RPAD) the row.
@@ -142,6 +171,11 @@ extern "C" __global__ void ember_str_locate(int32_t* __restrict__ out, uint32_t*
 //     k == 0; for k > 0 the bytes before the k-th occurrence of a from the left (occurrences may
 //     overlap), for k < 0 those after the |k|-th from the right; the row itself when there are
 //     fewer occurrences.
+//   SPLIT_PART (StringSplit with a literal, non-regex pattern a (not empty) and limit b_len, then
+//     the element k of the array: >= 0 from the start, 0-based; < 0 from the end, -1 the last): the
+//     row cut at the non-overlapping occurrences of a (String.split(pattern, limit) with limit 0 as
+//     -1: empty pieces, leading and trailing, kept; at most b_len pieces when b_len > 0); null (-1)
+//     when the array has no element k.
 __device__ int64_t ember_edit(int32_t op, const uint8_t* s, int32_t len, const uint8_t* a, int32_t a_len,
                               const uint8_t* b, int32_t b_len, int32_t k, uint8_t* out) {
   switch (op) {
@@ -234,6 +268,23 @@ __device__ int64_t ember_edit(int32_t op, const uint8_t* s, int32_t len, const u
       }
       return ember_edit_put(out, 0, s + idx + a_len, len - a_len - idx);
     }
+    case EMBER_EDIT_SPLIT_PART: {
+      int32_t from = 0;
+      int32_t to = 0;
+      int32_t want = k;
+      if (k < 0) {
+        const int32_t pieces = ember_split_pieces(s, len, a, a_len, b_len, -1, &from, &to);
+        if (static_cast<int64_t>(pieces) + k < 0) {
+          return -1;
+        }
+        want = pieces + k;
+      }
+      const int32_t pieces = ember_split_pieces(s, len, a, a_len, b_len, want, &from, &to);
+      if (want >= pieces) {
+        return -1;
+      }
+      return ember_edit_put(out, 0, s + from, to - from);
+    }
     default:
       return 0;
   }
@@ -241,7 +292,7 @@ __device__ int64_t ember_edit(int32_t op, const uint8_t* s, int32_t len, const u
 
 // ember_str_edit_sizes(sizes, out_validity, total, offsets, chars, validity, a, a_len, b, b_len, k, op, n)
 //   sizes[i] = the byte count of operation op (see ember_edit) on row i, bit i valid, where row i is
-//   valid; 0 and bit 0 where it is null. sizes[n] = 0; *total += the exact sum (64 bits). A row's
+//   valid and the result is not null; 0 and bit 0 otherwise. sizes[n] = 0; *total += the exact sum (64 bits). A row's
 //   size past int32 is stored truncated, but then the total is past the host's limit, which rejects
 //   the result before the sizes are used.
 extern "C" __global__ void ember_str_edit_sizes(int32_t* __restrict__ sizes, uint32_t* __restrict__ out_validity,
@@ -261,8 +312,10 @@ extern "C" __global__ void ember_str_edit_sizes(int32_t* __restrict__ sizes, uin
     if (i < n) {
       valid = ember_is_valid(validity, i);
       if (valid) {
-        size = static_cast<uint64_t>(ember_edit(op, ember_string_bytes(offsets, chars, i),
-                                                ember_string_length(offsets, i), a, a_len, b, b_len, k, nullptr));
+        const int64_t r = ember_edit(op, ember_string_bytes(offsets, chars, i), ember_string_length(offsets, i), a,
+                                     a_len, b, b_len, k, nullptr);
+        valid = r >= 0;
+        size = valid ? static_cast<uint64_t>(r) : 0;
       }
       sizes[i] = static_cast<int32_t>(static_cast<uint32_t>(size));
     }

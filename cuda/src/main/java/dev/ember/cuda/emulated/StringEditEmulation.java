@@ -28,6 +28,7 @@ final class StringEditEmulation {
     private static final int REVERSE = 3;
     private static final int REPEAT = 4;
     private static final int SUBSTRING_INDEX = 5;
+    private static final int SPLIT_PART = 6;
 
     private StringEditEmulation() {}
 
@@ -220,37 +221,47 @@ final class StringEditEmulation {
     private static void editSizes(LaunchConfig cfg, KernelArgs a, EmulatedMemory m) {
         long sizes = a.ptrAt(0), outValidity = a.ptrAt(1), total = a.ptrAt(2);
         byte[] x = EmulatedStrings.readBytes(m, a.ptrAt(6), a.i32At(7));
-        byte[] y = EmulatedStrings.readBytes(m, a.ptrAt(8), a.i32At(9));
         int k = a.i32At(10);
         int op = a.i32At(11);
         long n = a.i64At(12);
+        // SPLIT_PART passes its limit as b's length.
+        int limit = a.i32At(9);
+        byte[] y = op == SPLIT_PART ? new byte[0] : EmulatedStrings.readBytes(m, a.ptrAt(8), limit);
         m.check(sizes, (n + 1) * 4);
         m.putInt(sizes + n * 4, 0);
         if (n == 0) {
             return;
         }
         Rows rows = EmulatedStrings.read(m, a.ptrAt(3), a.ptrAt(4), a.ptrAt(5), n);
+        boolean[] valid = rows.valid().clone();
         long sum = 0;
         for (int i = 0; i < n; i++) {
             long size = 0;
-            if (rows.valid()[i]) {
+            if (valid[i]) {
                 byte[] s = Arrays.copyOfRange(rows.chars(), rows.start(i), rows.start(i) + rows.length(i));
-                size = size(op, s, x, y, k);
+                if (op == SPLIT_PART) {
+                    byte[] part = splitPart(s, x, limit, k);
+                    valid[i] = part != null;
+                    size = part == null ? 0 : part.length;
+                } else {
+                    size = size(op, s, x, y, k);
+                }
             }
             m.putInt(sizes + i * 4L, (int) size);
             sum += size;
         }
-        EmulatedStrings.writeValidity(m, outValidity, rows.valid());
+        EmulatedStrings.writeValidity(m, outValidity, valid);
         EmulatedStrings.addLong(m, total, sum);
     }
 
     private static void editChars(LaunchConfig cfg, KernelArgs a, EmulatedMemory m) {
         long outChars = a.ptrAt(0), outOffsets = a.ptrAt(1);
         byte[] x = EmulatedStrings.readBytes(m, a.ptrAt(4), a.i32At(5));
-        byte[] y = EmulatedStrings.readBytes(m, a.ptrAt(6), a.i32At(7));
         int k = a.i32At(8);
         int op = a.i32At(9);
         long n = a.i64At(10);
+        int limit = a.i32At(7);
+        byte[] y = op == SPLIT_PART ? new byte[0] : EmulatedStrings.readBytes(m, a.ptrAt(6), limit);
         if (n == 0) {
             return;
         }
@@ -263,8 +274,8 @@ final class StringEditEmulation {
                 int from = m.getInt(a.ptrAt(2) + i * 4);
                 int bytes = m.getInt(a.ptrAt(2) + i * 4 + 4) - from;
                 byte[] s = EmulatedStrings.readBytes(m, a.ptrAt(3) + from, bytes);
-                byte[] r = edit(op, s, x, y, k);
-                if (r.length != len) {
+                byte[] r = op == SPLIT_PART ? splitPart(s, x, limit, k) : edit(op, s, x, y, k);
+                if (r == null || r.length != len) {
                     throw new IllegalStateException("row " + i + ": the sizes say " + len + " bytes, the operation gives "
                             + r.length);
                 }
@@ -399,6 +410,23 @@ final class StringEditEmulation {
             System.arraycopy(s, 0, out, r * s.length, s.length);
         }
         return out;
+    }
+
+    /**
+     * Element {@code element} (>= 0 from the start, < 0 from the end) of String.split(delimiter, limit)
+     * for a literal delimiter, limit 0 as -1 (Spark), over bytes; null when there is no such element.
+     */
+    private static byte[] splitPart(byte[] s, byte[] delimiter, int limit, int element) {
+        java.util.List<byte[]> pieces = new java.util.ArrayList<>();
+        int index = 0;
+        int next;
+        while ((limit <= 0 || pieces.size() < limit - 1) && (next = find(s, delimiter, index)) >= 0) {
+            pieces.add(Arrays.copyOfRange(s, index, next));
+            index = next + delimiter.length;
+        }
+        pieces.add(Arrays.copyOfRange(s, index, s.length));
+        int at = element >= 0 ? element : pieces.size() + element;
+        return at >= 0 && at < pieces.size() ? pieces.get(at) : null;
     }
 
     /** UTF8String.subStringIndex (count != Integer.MIN_VALUE). */

@@ -19,8 +19,8 @@ import java.util.Locale;
 
 /**
  * More of Spark 3.5's string functions (ANSI off) on STRING columns, with literal operands: locate
- * and instr, lpad and rpad, replace, reverse, repeat, substring_index, initcap and concat_ws
- * ({@code stredit.cu}).
+ * and instr, lpad and rpad, replace, reverse, repeat, substring_index, initcap, concat_ws and an element
+ * of a split by a literal ({@code stredit.cu}).
  * Characters are units as in {@link StringFunctions}; searches compare bytes as {@code UTF8String}
  * does. A null input row gives a null output row; a null operand (a SQL NULL literal) gives null
  * rows. String results are sized exactly first and throw {@link StringSizeLimitException} past
@@ -29,7 +29,7 @@ import java.util.Locale;
 public final class StringEdits {
     /** The operations of {@code ember_str_edit_sizes} / {@code ember_str_edit_chars}. */
     private enum Op {
-        LPAD, RPAD, REPLACE, REVERSE, REPEAT, SUBSTRING_INDEX
+        LPAD, RPAD, REPLACE, REVERSE, REPEAT, SUBSTRING_INDEX, SPLIT_PART
     }
 
     private StringEdits() {}
@@ -109,6 +109,25 @@ public final class StringEdits {
         }
         return edit(device, input, Op.SUBSTRING_INDEX, delim, new byte[0], count, Strings.MAX_BYTES,
                 "substring_index", stream);
+    }
+
+    /**
+     * One element of StringSplit(str, pattern, limit) for a pattern that is a literal string (no regular
+     * expression metacharacters; the caller checks): the row cut at the non-overlapping occurrences of
+     * the bytes of delimiter, left to right, as {@code String.split(pattern, limit)} with limit 0 taken as
+     * -1 (as Spark does): empty pieces, leading and trailing, are kept, and limit {@code > 0} gives at most
+     * limit pieces, the last one the rest of the row. The result is piece {@code element}: 0-based from
+     * the start when {@code >= 0}, from the end when negative (-1 the last); null when the array has no
+     * such element (and for null rows). The delimiter must not be empty (Spark splits into characters).
+     */
+    public static Column splitPart(Device device, Column input, byte[] delimiter, int limit, int element,
+            Stream stream) {
+        requireNonNull(delimiter, "delimiter is null");
+        if (delimiter.length == 0) {
+            throw new IllegalArgumentException("split by an empty delimiter cuts characters; not supported here");
+        }
+        return edit(device, input, Op.SPLIT_PART, delimiter, new byte[0], limit, element, Strings.MAX_BYTES,
+                "split", stream);
     }
 
     /**
@@ -292,6 +311,12 @@ public final class StringEdits {
 
     private static Column edit(Device device, Column input, Op op, byte[] a, byte[] b, int k, long maxBytes,
             String what, Stream stream) {
+        return edit(device, input, op, a, b, b == null ? 0 : b.length, k, maxBytes, what, stream);
+    }
+
+    /** An edit whose b_len argument is {@code bLen} (SPLIT_PART's limit) rather than b's length. */
+    private static Column edit(Device device, Column input, Op op, byte[] a, byte[] b, int bLen, int k,
+            long maxBytes, String what, Stream stream) {
         check(device, input, stream);
         long n = input.rowCount();
         if (a == null || b == null) {
@@ -303,12 +328,12 @@ public final class StringEdits {
                     StringEditKernels.EDIT_SIZES,
                     (sizes, total) -> KernelArgs.create().ptr(sizes).ptr(validity.address()).ptr(total)
                             .ptr(input.offsetsAddress()).ptr(input.dataAddress()).ptr(input.validityAddress())
-                            .ptr(x.address()).i32(a.length).ptr(y.address()).i32(b.length).i32(k)
+                            .ptr(x.address()).i32(a.length).ptr(y.address()).i32(bLen).i32(k)
                             .i32(op.ordinal()).i64(n),
                     StringEditKernels.EDIT_CHARS,
                     (chars, offsets) -> KernelArgs.create().ptr(chars).ptr(offsets).ptr(input.offsetsAddress())
                             .ptr(input.dataAddress()).ptr(x.address()).i32(a.length).ptr(y.address())
-                            .i32(b.length).i32(k).i32(op.ordinal()).i64(n),
+                            .i32(bLen).i32(k).i32(op.ordinal()).i64(n),
                     validity, stream);
             stream.synchronize();
             return out;

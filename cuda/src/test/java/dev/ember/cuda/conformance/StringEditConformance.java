@@ -99,6 +99,21 @@ final class StringEditConformance {
                     }
                     return outputs;
                 }));
+        cases.add(LambdaCase.of("string split part", Set.of(StringEditKernels.EDIT_SIZES,
+                StringEditKernels.EDIT_CHARS), (device, seed, n) -> {
+                    List<byte[]> outputs = new ArrayList<>();
+                    int[][] limitAndElement = {{-1, 0}, {-1, 1}, {-1, -1}, {2, 1}, {0, -3}, {1, 0}, {-1, 5}};
+                    try (Column in = padded(device, seed, n)) {
+                        for (String d : new String[] {"a", " ", "x\ud83d\ude00"}) {
+                            for (int[] le : limitAndElement) {
+                                try (Column out = StringEdits.splitPart(device, in, utf8(d), le[0], le[1], s(device))) {
+                                    outputs.addAll(strings(out));
+                                }
+                            }
+                        }
+                    }
+                    return outputs;
+                }));
         cases.add(LambdaCase.of("string initcap", Set.of(StringEditKernels.INITCAP_ASCII), (device, seed, n) -> {
             try (Column in = words(device, seed, n); Column out = StringEdits.initcap(device, in, s(device))) {
                 return strings(out);

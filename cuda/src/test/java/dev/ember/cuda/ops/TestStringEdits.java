@@ -179,6 +179,24 @@ class TestStringEdits {
     }
 
     @Test
+    void splitPartKeepsEmptyPiecesAndCountsFromEitherEnd() {
+        try (Column in = column("a,b,,c,", null, "", ",x", "\u65e5,\ud834\udd1e");
+                Column first = StringEdits.splitPart(device, in, utf8(","), -1, 0, stream);
+                Column last = StringEdits.splitPart(device, in, utf8(","), -1, -1, stream);
+                Column third = StringEdits.splitPart(device, in, utf8(","), 0, 2, stream);
+                Column limited = StringEdits.splitPart(device, in, utf8(","), 2, 1, stream);
+                Column past = StringEdits.splitPart(device, in, utf8(","), -1, 5, stream);
+                Column before = StringEdits.splitPart(device, in, utf8(","), -1, -3, stream)) {
+            assertThat(strings(first)).containsExactly("a", null, "", "", "\u65e5");
+            assertThat(strings(last)).containsExactly("", null, "", "x", "\ud834\udd1e");
+            assertThat(strings(third)).containsExactly("", null, null, null, null);
+            assertThat(strings(limited)).containsExactly("b,,c,", null, null, "x", "\ud834\udd1e");
+            assertThat(strings(past)).containsExactly(null, null, null, null, null);
+            assertThat(strings(before)).containsExactly("", null, null, null, null);
+        }
+    }
+
+    @Test
     void resultsPastTheLimitThrow() {
         try (Column in = column("abc", "de")) {
             assertThatThrownBy(() -> StringEdits.repeat(device, in, 1000, 4000, stream))
@@ -277,6 +295,15 @@ class TestStringEdits {
             for (int count : new int[] {1, 2, -1, -3}) {
                 check(in, c -> StringEdits.substringIndex(device, c, utf8(d), count, stream),
                         s -> substringIndex(s, d, count));
+            }
+        }
+        for (String d : new String[] {"a", "b\u00e9"}) {
+            for (int[] le : new int[][] {{-1, 0}, {-1, 2}, {-1, -1}, {-1, -2}, {3, 2}, {0, 1}}) {
+                check(in, c -> StringEdits.splitPart(device, c, utf8(d), le[0], le[1], stream), s -> {
+                    String[] parts = s.split(java.util.regex.Pattern.quote(d), le[0] == 0 ? -1 : le[0]);
+                    int at = le[1] >= 0 ? le[1] : parts.length + le[1];
+                    return at >= 0 && at < parts.length ? parts[at] : null;
+                });
             }
         }
         for (String sub : new String[] {"a", "b\u00e9", ""}) {
