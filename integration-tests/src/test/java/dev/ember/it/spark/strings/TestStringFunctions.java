@@ -147,14 +147,41 @@ class TestStringFunctions {
         assertThat(run.rows()).anyMatch(r -> r.getString(2) != null && r.getString(2).length() > 1_000_000);
     }
 
-    /** split returns an array, and arrays are not supported: even an element of it keeps the projection on the CPU. */
     @BothAdaptiveModes
-    void splitStaysOnTheCpu(boolean adaptive, SparkSession spark) {
+    void elementsOfSplit(boolean adaptive, SparkSession spark) {
+        projections(diff(spark, adaptive).expectGpu("GpuProject"), List.of("split(a, '\\\\.')[0]", "split(a, '\\\\.')[1]",
+                "split(a, 'a')[2]", "split(a, ' ')[-1]", "split(a, 'aa')[0]", "split(a, '日')[1]", "split(a, 'a𝄞', 2)[1]", "split(a, '𝄞', 2)[1]",
+                "split(a, ',', 0)[0]", "split(a, 'a', 1)[0]", "split(a, 'a', 2)[1]", "split(a, 'a')[100]",
+                "element_at(split(a, '\\\\.'), 1)", "element_at(split(a, '\\\\.'), -1)", "element_at(split(a, 'a'), -2)",
+                "element_at(split(a, 'a', 3), 3)", "element_at(split(a, 'é'), 5)", "element_at(split(a, 'b'), -100)",
+                "split(a, CAST(NULL AS STRING))[0]", "element_at(split(b, ' '), CAST(NULL AS INT))",
+                "upper(split(concat(a, '.', b), '\\\\.')[1])"));
+        diff(spark, adaptive).expectGpu("GpuFilter").assertGpuAndCpuEqual(s -> s.sql(
+                "SELECT * FROM f WHERE split(a, 'a')[1] = 'b' OR element_at(split(b, ' '), -1) = ''"));
+    }
+
+    /** Arrays are not supported: other uses of split, a regex pattern, ANSI mode and element_at's index 0 stay on the CPU. */
+    @BothAdaptiveModes
+    void otherSplitsStayOnTheCpu(boolean adaptive, SparkSession spark) {
         GpuDiff diff = diff(spark, adaptive);
-        diff.assertFallback(s -> s.sql("SELECT id, split(a, '[.]')[1] AS x FROM f"), "ProjectExec",
+        diff.assertFallback(s -> s.sql("SELECT id, size(split(a, ',')) AS x FROM f"), "ProjectExec",
                 "expression StringSplit has no GPU implementation");
-        diff.assertFallback(s -> s.sql("SELECT id, element_at(split(a, ','), -1) AS x FROM f"), "ProjectExec",
-                "expression StringSplit has no GPU implementation");
+        diff.assertFallback(s -> s.sql("SELECT id, split(a, '[ab]')[0] AS x FROM f"), "ProjectExec",
+                "the pattern is a regular expression (or empty); arrays are not supported on the GPU");
+        diff.assertFallback(s -> s.sql("SELECT id, split(a, '')[0] AS x FROM f"), "ProjectExec",
+                "the pattern is a regular expression (or empty)");
+        diff.assertFallback(s -> s.sql("SELECT id, split(a, b)[0] AS x FROM f"), "ProjectExec",
+                "arrays are not supported on the GPU; an element of split runs there only with a literal pattern");
+        diff.assertFallback(s -> s.sql("SELECT id, split(a, ' ')[id % 3] AS x FROM f"), "ProjectExec",
+                "only with a literal pattern, limit and index");
+        diff.assertFallback(s -> s.sql("SELECT id, sort_array(array(a, b))[1] AS x FROM f"), "ProjectExec",
+                "GetArrayItem: arrays are not supported on the GPU");
+        // Spark fails on index 0 for any non-null array: null rows keep the query runnable on both sides.
+        diff.assertFallback(s -> s.sql("SELECT id, element_at(split(a, ' '), 0) AS x FROM f WHERE a IS NULL"),
+                "ProjectExec", "ElementAt: index 0 fails in Spark");
+        diff.conf("spark.sql.ansi.enabled", "true").assertFallback(s -> s.sql(
+                "SELECT id, split(a, ' ')[0] AS x FROM f WHERE id < 0"), "ProjectExec",
+                "GetArrayItem with failOnError=true (ANSI mode)");
     }
 
     @BothAdaptiveModes
