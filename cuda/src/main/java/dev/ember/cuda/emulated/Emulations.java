@@ -21,6 +21,7 @@ public final class Emulations {
             StringEmulation::emulations,
             StringCompareEmulation::emulations,
             StringFunctionEmulation::emulations,
+            StringEditEmulation::emulations,
             StringCastEmulation::emulations,
             StringFloatEmulation::emulations,
             AggSelectEmulation::emulations,

@@ -25,6 +25,7 @@ public final class KernelCatalog {
             StringKernels.FAMILY,
             StringCompareKernels.FAMILY,
             StringFunctionKernels.FAMILY,
+            StringEditKernels.FAMILY,
             StringCastKernels.FAMILY,
             StringFloatKernels.FAMILY,
             AggSelectKernels.FAMILY,

@@ -25,6 +25,7 @@ public final class ConformanceCases {
         all.addAll(StringConformance.cases());
         all.addAll(StringCompareConformance.cases());
         all.addAll(StringFunctionConformance.cases());
+        all.addAll(StringEditConformance.cases());
         all.addAll(StringCastConformance.cases());
         all.addAll(StringFloatConformance.cases());
         all.addAll(HashAggConformance.cases());

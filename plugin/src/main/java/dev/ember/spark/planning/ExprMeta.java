@@ -37,10 +37,14 @@ public final class ExprMeta {
     public static ExprMeta wrap(Expression expression, Function<Expression, Optional<ExprRule<?>>> rules) {
         requireNonNull(expression, "expression is null");
         List<ExprMeta> children = new ArrayList<>();
-        for (Expression child : CollectionConverters.asJava(expression.children())) {
+        ExprRule<?> rule = rules.apply(expression).orElse(null);
+        // A fusing translator names the operands it translates (see FusingTranslator).
+        List<Expression> operands = rule == null ? CollectionConverters.asJava(expression.children())
+                : rule.operands(expression);
+        for (Expression child : operands) {
             children.add(wrap(child, rules));
         }
-        return new ExprMeta(expression, rules.apply(expression).orElse(null), List.copyOf(children));
+        return new ExprMeta(expression, rule, List.copyOf(children));
     }
 
     /** Collects the reasons of this node and its children. */

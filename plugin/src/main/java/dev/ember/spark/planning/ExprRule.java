@@ -84,6 +84,17 @@ public final class ExprRule<E extends Expression> {
         return tagger == null ? Optional.empty() : tagger.check(expressionClass.cast(expression));
     }
 
+    /**
+     * The expressions wrapped as {@code expression}'s children: its own children, or those its
+     * translator takes over when it is a {@link FusingTranslator}.
+     */
+    java.util.List<Expression> operands(Expression expression) {
+        if (translator instanceof FusingTranslator<E> fusing) {
+            return fusing.operands(expressionClass.cast(expression));
+        }
+        return scala.jdk.javaapi.CollectionConverters.asJava(expression.children());
+    }
+
     /** Runs the translation of {@code expression} (which must be of this rule's class). */
     Object translate(Expression expression, java.util.List<Object> children, ExprTranslationContext context) {
         if (translator == null) {

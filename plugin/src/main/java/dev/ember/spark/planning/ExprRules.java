@@ -9,6 +9,8 @@ import dev.ember.spark.expressions.DateRules;
 import dev.ember.spark.expressions.MathRules;
 import dev.ember.spark.expressions.DecimalRules;
 import dev.ember.spark.expressions.PredicateRules;
+import dev.ember.spark.expressions.SplitElementRules;
+import dev.ember.spark.expressions.StringFunctionRules;
 import dev.ember.spark.expressions.StringRules;
 import dev.ember.spark.expressions.TimestampRules;
 import java.util.ArrayList;
@@ -23,7 +25,8 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 public final class ExprRules {
     private static final List<ExprRule<?>> ALL = concat(BasicRules.rules(), ArithmeticRules.rules(),
             PredicateRules.rules(), ConditionalRules.rules(), DateRules.rules(), CastRules.rules(), StringRules.rules(),
-            DecimalRules.rules(), MathRules.rules(), BitwiseRules.rules(), TimestampRules.rules());
+            DecimalRules.rules(), MathRules.rules(), BitwiseRules.rules(), TimestampRules.rules(),
+            StringFunctionRules.rules(), SplitElementRules.rules());
 
     private ExprRules() {}
 

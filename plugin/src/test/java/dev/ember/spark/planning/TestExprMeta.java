@@ -97,4 +97,30 @@ class TestExprMeta {
         assertThatThrownBy(() -> meta.translate(null)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("type binary is not supported on the GPU");
     }
+
+    private static AttributeReference stringAttribute(String name) {
+        Seq<String> qualifier = CollectionConverters.asScala(List.<String>of()).toSeq();
+        return new AttributeReference(name, DataTypes.StringType, true, Metadata.empty(), ExprId.apply(9), qualifier);
+    }
+
+    @Test
+    void aFusingTranslatorWrapsTheOperandsItNames() {
+        Expression split = new org.apache.spark.sql.catalyst.expressions.StringSplit(stringAttribute("s"),
+                Literal.create(",", DataTypes.StringType), Literal.create(-1, DataTypes.IntegerType));
+        ExprMeta fused = ExprMeta.wrap(new org.apache.spark.sql.catalyst.expressions.GetArrayItem(split,
+                Literal.create(1, DataTypes.IntegerType), false));
+        fused.tag(DEFAULTS);
+        // The string attribute alone: the array in between is not wrapped, so it keeps nothing on the CPU.
+        assertThat(fused.children()).hasSize(1);
+        assertThat(fused.children().get(0).expression()).isInstanceOf(AttributeReference.class);
+        assertThat(fused.canRunOnGpu()).isTrue();
+
+        ExprMeta regex = ExprMeta.wrap(new org.apache.spark.sql.catalyst.expressions.GetArrayItem(
+                new org.apache.spark.sql.catalyst.expressions.StringSplit(stringAttribute("s"),
+                        Literal.create("[,]", DataTypes.StringType), Literal.create(-1, DataTypes.IntegerType)),
+                Literal.create(1, DataTypes.IntegerType), false));
+        regex.tag(DEFAULTS);
+        assertThat(regex.canRunOnGpu()).isFalse();
+        assertThat(regex.reasons()).anyMatch(r -> r.contains("the pattern is a regular expression"));
+    }
 }
