@@ -62,7 +62,9 @@ public final class ExecRules {
             SortRules.takeOrderedAndProject(),
             WindowRules.window(),
             ExchangeRules.shuffleExchange(),
-            ExchangeRules.broadcastExchange());
+            ExchangeRules.broadcastExchange(),
+            NestedLoopJoinRules.broadcastNestedLoopJoin(),
+            NestedLoopJoinRules.cartesianProduct());
 
     private ExecRules() {}
 
