@@ -64,7 +64,8 @@ public final class ExecRules {
             ExchangeRules.shuffleExchange(),
             ExchangeRules.broadcastExchange(),
             NestedLoopJoinRules.broadcastNestedLoopJoin(),
-            NestedLoopJoinRules.cartesianProduct());
+            NestedLoopJoinRules.cartesianProduct(),
+            SampleRules.sample());
 
     private ExecRules() {}
 
