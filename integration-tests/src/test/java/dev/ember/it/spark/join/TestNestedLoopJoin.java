@@ -105,6 +105,18 @@ class TestNestedLoopJoin {
         assertThat(join.metrics().get("numOutputBatches").get().value()).isGreaterThan(50L);
     }
 
+    /** The build side from a GPU broadcast (its batches) and from Spark's own broadcast of rows. */
+    @BothAdaptiveModes
+    void gpuAndCpuBroadcasts(boolean adaptive, SparkSession spark) {
+        String query = "SELECT /*+ BROADCAST(r) */ l.id, l.s, r.id, r.m FROM nl l LEFT OUTER JOIN nr r "
+                + "ON l.m < r.m AND l.s <> r.s";
+        JoinTables.diff(spark, adaptive).expectGpu("GpuBroadcastNestedLoopJoin", "GpuBroadcastExchange")
+                .assertGpuAndCpuEqual(s -> s.sql(query));
+        GpuDiff.Run run = JoinTables.diff(spark, adaptive).conf("spark.ember.sql.exec.BroadcastExchangeExec", "false")
+                .expectGpu("GpuBroadcastNestedLoopJoin").assertGpuAndCpuEqual(s -> s.sql(query));
+        assertThat(run.nodeNames()).contains("BroadcastExchange").doesNotContain("GpuBroadcastExchange");
+    }
+
     /** EXISTS with a non-equi correlation in a disjunction: an existence join building the right side. */
     @BothAdaptiveModes
     void existenceJoin(boolean adaptive, SparkSession spark) {
