@@ -2,6 +2,7 @@ package dev.ember.spark.docs;
 
 import dev.ember.spark.conf.ConfEntry;
 import dev.ember.spark.conf.EmberConf;
+import dev.ember.spark.planning.CpuOnlyOperators;
 import dev.ember.spark.planning.ExecRule;
 import dev.ember.spark.planning.ExecRules;
 import dev.ember.spark.planning.ExprRule;
@@ -84,6 +85,9 @@ public final class GenerateDocs {
                     .append(r.types().describe()).append(" | ").append(cell(r.doc()))
                     .append(r.needsGpuNeighbour() ? " (only next to another GPU operator)" : "").append(" |\n");
         }
+        out.append("\n## Operators that stay on the CPU\n\n| Spark operator | Why |\n|---|---|\n");
+        CpuOnlyOperators.all().forEach((name, why) -> out.append("| ").append(name).append(" | ").append(cell(why))
+                .append(" |\n"));
         out.append("\n## Expressions\n\n| Spark expression | Switch | Result types | GPU translation | Description |\n")
                 .append("|---|---|---|---|---|\n");
         for (ExprRule<?> r : ExprRules.all()) {

@@ -66,7 +66,8 @@ public final class ExecMeta {
             reasons.add("Ember is disabled by spark.ember.sql.enabled=false");
         }
         if (rule == null) {
-            reasons.add("no GPU implementation of " + plan.getClass().getSimpleName());
+            reasons.add("no GPU implementation of " + plan.getClass().getSimpleName()
+                    + CpuOnlyOperators.why(plan).map(why -> ": " + why).orElse(""));
             return;
         }
         if (!context.conf().isEnabled(rule)) {

@@ -62,7 +62,10 @@ public final class ExecRules {
             SortRules.takeOrderedAndProject(),
             WindowRules.window(),
             ExchangeRules.shuffleExchange(),
-            ExchangeRules.broadcastExchange());
+            ExchangeRules.broadcastExchange(),
+            NestedLoopJoinRules.broadcastNestedLoopJoin(),
+            NestedLoopJoinRules.cartesianProduct(),
+            SampleRules.sample());
 
     private ExecRules() {}
 

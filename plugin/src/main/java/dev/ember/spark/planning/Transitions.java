@@ -7,6 +7,7 @@ import dev.ember.spark.exec.GpuColumnarToRowExec;
 import dev.ember.spark.exec.GpuExec;
 import dev.ember.spark.exec.GpuRowToColumnarExec;
 import dev.ember.spark.exec.HostColumnarToGpuExec;
+import dev.ember.spark.exec.join.GpuBroadcastNestedLoopJoinExec;
 import dev.ember.shims.ColumnarBroadcastExchange;
 import dev.ember.shims.ColumnarShuffleExchange;
 import java.util.ArrayList;
@@ -64,7 +65,8 @@ public final class Transitions extends Rule<SparkPlan> {
         for (int i = 0; i < originals.size(); i++) {
             SparkPlan child = originals.get(i);
             SparkPlan c = rewrite(child, batchBytes);
-            if (plan instanceof GpuBroadcastHashJoinExec join && i == join.buildChildIndex()) {
+            if (plan instanceof GpuBroadcastHashJoinExec join && i == join.buildChildIndex()
+                    || plan instanceof GpuBroadcastNestedLoopJoinExec nestedLoop && i == nestedLoop.buildChildIndex()) {
                 // The build side is a row broadcast read through executeBroadcast, not a batch input.
                 if (c instanceof RowToColumnarExec r2c) {
                     c = r2c.child();

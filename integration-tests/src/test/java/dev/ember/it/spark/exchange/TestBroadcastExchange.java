@@ -87,10 +87,14 @@ class TestBroadcastExchange {
         }
     }
 
-    /** A nested-loop join broadcasts plain rows (identity mode); a GPU child still feeds it. */
+    /**
+     * A nested-loop join broadcasts plain rows (identity mode); a GPU child still feeds a CPU one (the
+     * GPU nested loop join turned off, so Spark's reads the GPU broadcast's rows).
+     */
     @BothAdaptiveModes
     void nestedLoopJoinReadsGpuBroadcastRows(boolean adaptive, SparkSession spark) {
         diff(spark, adaptive).expectGpu("GpuBroadcastExchange")
+                .conf("spark.ember.sql.exec.BroadcastNestedLoopJoinExec", "false")
                 .allowCpu("BroadcastNestedLoopJoinExec", "ProjectExec")
                 .assertGpuAndCpuEqual(s -> s.sql("SELECT /*+ BROADCAST(r) */ l.id, r.id FROM bl l JOIN "
                         + "(SELECT * FROM br WHERE id % 7 = 0) r ON l.ki < r.ki"));
