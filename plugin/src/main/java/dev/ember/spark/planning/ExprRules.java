@@ -6,6 +6,7 @@ import dev.ember.spark.expressions.BitwiseRules;
 import dev.ember.spark.expressions.CastRules;
 import dev.ember.spark.expressions.ConditionalRules;
 import dev.ember.spark.expressions.DateRules;
+import dev.ember.spark.expressions.HashRules;
 import dev.ember.spark.expressions.MathRules;
 import dev.ember.spark.expressions.DecimalRules;
 import dev.ember.spark.expressions.PredicateRules;
@@ -26,7 +27,7 @@ public final class ExprRules {
     private static final List<ExprRule<?>> ALL = concat(BasicRules.rules(), ArithmeticRules.rules(),
             PredicateRules.rules(), ConditionalRules.rules(), DateRules.rules(), CastRules.rules(), StringRules.rules(),
             DecimalRules.rules(), MathRules.rules(), BitwiseRules.rules(), TimestampRules.rules(),
-            StringFunctionRules.rules(), SplitElementRules.rules());
+            StringFunctionRules.rules(), SplitElementRules.rules(), HashRules.rules());
 
     private ExprRules() {}
 
