@@ -2,6 +2,7 @@ package dev.ember.spark.docs;
 
 import dev.ember.spark.conf.ConfEntry;
 import dev.ember.spark.conf.EmberConf;
+import dev.ember.spark.planning.CpuOnlyExpressions;
 import dev.ember.spark.planning.CpuOnlyOperators;
 import dev.ember.spark.planning.ExecRule;
 import dev.ember.spark.planning.ExecRules;
@@ -87,6 +88,9 @@ public final class GenerateDocs {
         }
         out.append("\n## Operators that stay on the CPU\n\n| Spark operator | Why |\n|---|---|\n");
         CpuOnlyOperators.all().forEach((name, why) -> out.append("| ").append(name).append(" | ").append(cell(why))
+                .append(" |\n"));
+        out.append("\n## Expressions that stay on the CPU\n\n| Spark expression | Why |\n|---|---|\n");
+        CpuOnlyExpressions.all().forEach((name, why) -> out.append("| ").append(name).append(" | ").append(cell(why))
                 .append(" |\n"));
         out.append("\n## Expressions\n\n| Spark expression | Switch | Result types | GPU translation | Description |\n")
                 .append("|---|---|---|---|---|\n");

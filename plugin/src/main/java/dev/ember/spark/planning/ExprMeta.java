@@ -52,7 +52,8 @@ public final class ExprMeta {
         children.forEach(c -> c.tag(conf));
         String name = expression.getClass().getSimpleName();
         if (rule == null) {
-            reasons.add("expression " + name + " has no GPU implementation");
+            reasons.add("expression " + name + " has no GPU implementation"
+                    + CpuOnlyExpressions.why(expression).map(why -> ": " + why).orElse(""));
             return;
         }
         if (!conf.isEnabled(rule)) {

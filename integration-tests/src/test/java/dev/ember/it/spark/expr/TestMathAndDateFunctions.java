@@ -116,5 +116,11 @@ class TestMathAndDateFunctions {
                 "expression Pow has no GPU implementation");
         ExprTables.diff(spark, adaptive).assertFallback(s -> s.sql("SELECT sin(x) AS a FROM m"), "ProjectExec",
                 "expression Sin has no GPU implementation");
+        ExprTables.diff(spark, adaptive).assertFallback(s -> s.sql("SELECT cbrt(x) AS a FROM m"), "ProjectExec",
+                "expression Cbrt has no GPU implementation: Spark computes it with java.lang.Math/StrictMath");
+        ExprTables.diff(spark, adaptive).assertFallback(s -> s.sql("SELECT log10(y) AS a, atan2(x, y) AS b FROM m"),
+                "ProjectExec", "expression Log10 has no GPU implementation: Spark computes it with java.lang.Math");
+        ExprTables.diff(spark, adaptive).assertFallback(s -> s.sql("SELECT xxhash64(i, x) AS a FROM m"),
+                "ProjectExec", "expression XxHash64 has no GPU implementation: xxhash64 has no GPU kernel yet");
     }
 }
