@@ -18,6 +18,7 @@ import dev.ember.spark.planning.TypeSig.Kind;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.DecimalType;
@@ -51,7 +52,7 @@ public final class CastRules {
     private static final TypeSig FROM_STRING = TypeSig.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.DATE,
             Kind.FLOAT, Kind.DOUBLE);
     /** The types cast to strings on the GPU. */
-    private static final TypeSig TO_STRING = TypeSig.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.DATE);
+    private static final TypeSig TO_STRING = TypeSig.of(Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.DATE);
 
     /** The types timestamps are cast to (seconds since the epoch; the date in the session time zone). */
     private static final TypeSig TIMESTAMP_TO = TypeSig.of(Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG,
@@ -68,7 +69,7 @@ public final class CastRules {
         return List.of(rule(Cast.class, "CAST among boolean and the numeric types (decimals: from and to boolean, "
                 + "integral types and other decimals, HALF_UP and null on overflow; to float/double up to 18 digits "
                 + "where exact enough), and between "
-                + "strings and tinyint, smallint, int, bigint and date, and from strings to float and double "
+                + "strings and tinyint, smallint, int, bigint and date, from boolean to string, and from strings to float and double "
                 + "(ANSI off); timestamps to and from the numeric types as seconds since the epoch and to boolean "
                 + "(ANSI off), and between dates and timestamps in the session time zone", ENGINE_AND_STRING,
                 ENGINE_AND_STRING, CastRules::check, CastRules::translate));
@@ -95,6 +96,9 @@ public final class CastRules {
         }
         if (from instanceof DateType && to instanceof TimestampType) {
             return builder(ctx).dateToTimestamp(reg(c.get(0)), TimestampRules.zone(e.timeZoneId()));
+        }
+        if (to instanceof StringType && from instanceof BooleanType) {
+            return StringConditionals.booleanToString(ctx, e.child(), c.get(0));
         }
         if (to instanceof StringType) {
             ColumnValue in = StringSteps.fixedWidth(ctx, e.child(), c.get(0));

@@ -11,11 +11,13 @@ import dev.ember.cuda.ops.Fill;
 import dev.ember.cuda.ops.StringFunctions;
 import dev.ember.cuda.ops.Strings;
 import dev.ember.spark.planning.ExprTranslationContext;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.catalyst.expressions.CaseWhen;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.If;
+import org.apache.spark.sql.catalyst.expressions.Not;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -69,6 +71,18 @@ final class StringConditionals {
         }
         return list.isEmpty() ? StringSteps.constant(ctx.preStage(), StringScalar.NULL)
                 : select(ctx, "coalesce", list, null);
+    }
+
+    /**
+     * CAST(b AS STRING) of a boolean: "true" where b holds, "false" where NOT b holds, null where b is
+     * null (Spark's UTF8String of the Java boolean).
+     */
+    static Object booleanToString(ExprTranslationContext ctx, Expression child, Object handle) {
+        ColumnValue isTrue = StringSteps.fixedWidth(ctx, child, handle);
+        ColumnValue isFalse = StringSteps.fixedWidth(ctx, new Not(child), null);
+        ColumnValue yes = StringSteps.constant(ctx.preStage(), new StringScalar("true".getBytes(StandardCharsets.UTF_8)));
+        ColumnValue no = StringSteps.constant(ctx.preStage(), new StringScalar("false".getBytes(StandardCharsets.UTF_8)));
+        return select(ctx, "case", List.of(new Branch(isTrue, false, yes), new Branch(isFalse, false, no)), null);
     }
 
     private static ColumnValue value(ExprTranslationContext ctx, Object handle) {

@@ -194,6 +194,10 @@ class TestStringExpressions {
                 + "FROM n"));
         diff(spark, adaptive).expectGpu("GpuFilter").assertGpuAndCpuEqual(s -> s.sql(
                 "SELECT * FROM n WHERE CAST(i32 AS STRING) LIKE '%7%' OR CAST(d AS STRING) LIKE '19%'"));
+        // Booleans: "true", "false", and null for a null boolean (i32 > 0 is null where i32 is).
+        diff.assertGpuAndCpuEqual(s -> s.sql("SELECT CAST(i32 > 0 AS STRING) AS a, concat(CAST(i8 IS NULL AS STRING), "
+                + "'/', CAST(i64 % 2 = 0 AS STRING)) AS b, CAST(CAST(NULL AS BOOLEAN) AS STRING) AS c, "
+                + "length(CAST(i16 < 0 AS STRING)) AS e, i32 FROM n"));
     }
 
     @BothAdaptiveModes
