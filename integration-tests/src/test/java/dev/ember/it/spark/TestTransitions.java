@@ -10,12 +10,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** Rows ↔ device batches and Spark's host batches → device, where CPU and GPU operators meet. */
 @ExtendWith(SparkSessionExtension.class)
 class TestTransitions {
-    /** hash() has no GPU translation, so its projection stays on the CPU between the GPU range and union. */
+    /** xxhash64() has no GPU kernel, so its projection stays on the CPU between the GPU range and union. */
     @BothAdaptiveModes
     void cpuOperatorBetweenGpuOperators(boolean adaptive, SparkSession spark) {
         GpuDiff.of(spark).adaptive(adaptive).allowCpu("ProjectExec")
                 .expectGpu("GpuRange", "GpuColumnarToRow", "GpuRowToColumnar", "GpuUnion", "GpuLocalTableScan")
-                .assertGpuAndCpuEqual(s -> s.range(0, 500, 1, 2).selectExpr("id", "CAST(hash(id) AS BIGINT) AS hashed")
+                .assertGpuAndCpuEqual(s -> s.range(0, 500, 1, 2).selectExpr("id", "xxhash64(id) AS hashed")
                         .union(s.sql("SELECT * FROM VALUES (1L, 2L), (-1L, NULL), (NULL, 3L) AS t(a, b)")));
     }
 
