@@ -45,3 +45,34 @@ __device__ __forceinline__ const uint8_t* ember_string_bytes(const int32_t* offs
 __device__ __forceinline__ int32_t ember_string_length(const int32_t* offsets, int64_t i) {
   return offsets[i + 1] - offsets[i];
 }
+
+// The epilogue of a string kernel's warp (all 32 lanes present, one row each): writes the warp's
+// validity word and adds the warp's output sizes to *total (when total is not null).
+__device__ __forceinline__ void ember_warp_finish(uint32_t* out_validity, unsigned long long* total, int64_t i,
+                                                  bool valid, uint64_t size) {
+  const uint32_t word = __ballot_sync(0xffffffffu, valid);
+  for (int d = 16; d > 0; d >>= 1) {
+    size += __shfl_down_sync(0xffffffffu, size, d);
+  }
+  if ((threadIdx.x & 31) == 0) {
+    out_validity[i >> 5] = word;
+    if (total != nullptr && size != 0) {
+      atomicAdd(total, static_cast<unsigned long long>(size));
+    }
+  }
+}
+
+// The bytes of the unit a lead byte starts: UTF8String.numBytesForFirstByte (a unit whose declared
+// length runs past the end of a row is cut at the row's end by ember_next_unit).
+__device__ __forceinline__ int32_t ember_unit_bytes(uint8_t b) {
+  if (b >= 0xC2 && b <= 0xDF) return 2;
+  if (b >= 0xE0 && b <= 0xEF) return 3;
+  if (b >= 0xF0 && b <= 0xF4) return 4;
+  return 1;
+}
+
+// The byte position after the unit at p (p < end), never past end.
+__device__ __forceinline__ int32_t ember_next_unit(const uint8_t* s, int32_t p, int32_t end) {
+  const int32_t q = p + ember_unit_bytes(s[p]);
+  return q < end ? q : end;
+}

@@ -7,23 +7,10 @@
 #include "ember.cuh"
 #include "ember_strings.cuh"
 
-// UTF8String.numBytesForFirstByte (as strfuncs.cu).
-__device__ __forceinline__ int32_t ember_edit_unit_bytes(uint8_t b) {
-  if (b >= 0xC2 && b <= 0xDF) return 2;
-  if (b >= 0xE0 && b <= 0xEF) return 3;
-  if (b >= 0xF0 && b <= 0xF4) return 4;
-  return 1;
-}
-
-__device__ __forceinline__ int32_t ember_edit_next(const uint8_t* s, int32_t p, int32_t end) {
-  const int32_t q = p + ember_edit_unit_bytes(s[p]);
-  return q < end ? q : end;
-}
-
 // The number of units of s[0, len).
 __device__ __forceinline__ int32_t ember_edit_units(const uint8_t* s, int32_t len) {
   int32_t c = 0;
-  for (int32_t p = 0; p < len; p = ember_edit_next(s, p, len)) {
+  for (int32_t p = 0; p < len; p = ember_next_unit(s, p, len)) {
     c++;
   }
   return c;
@@ -33,7 +20,7 @@ __device__ __forceinline__ int32_t ember_edit_units(const uint8_t* s, int32_t le
 __device__ __forceinline__ int32_t ember_edit_prefix(const uint8_t* s, int32_t len, int64_t units) {
   int32_t p = 0;
   for (int64_t c = 0; p < len && c < units; c++) {
-    p = ember_edit_next(s, p, len);
+    p = ember_next_unit(s, p, len);
   }
   return p;
 }
@@ -56,21 +43,6 @@ __device__ __forceinline__ int64_t ember_edit_put(uint8_t* out, int64_t at, cons
     }
   }
   return at + len;
-}
-
-// Same warp epilogue as strfuncs.cu: the warp's validity word, and its sizes added to *total.
-__device__ __forceinline__ void ember_edit_finish(uint32_t* out_validity, unsigned long long* total, int64_t i,
-                                                  bool valid, uint64_t size) {
-  const uint32_t word = __ballot_sync(0xffffffffu, valid);
-  for (int d = 16; d > 0; d >>= 1) {
-    size += __shfl_down_sync(0xffffffffu, size, d);
-  }
-  if ((threadIdx.x & 31) == 0) {
-    out_validity[i >> 5] = word;
-    if (total != nullptr && size != 0) {
-      atomicAdd(total, static_cast<unsigned long long>(size));
-    }
-  }
 }
 
 // ember_str_locate(out, out_validity, offsets, chars, validity, pat, pat_len, start, n)
@@ -101,7 +73,7 @@ extern "C" __global__ void ember_str_locate(int32_t* __restrict__ out, uint32_t*
           int32_t p = 0;
           int32_t c = 0;
           while (p < len && c < start) {
-            p = ember_edit_next(s, p, len);
+            p = ember_next_unit(s, p, len);
             c++;
           }
           while (p + pat_len <= len) {
@@ -109,14 +81,14 @@ extern "C" __global__ void ember_str_locate(int32_t* __restrict__ out, uint32_t*
               result = c + 1;
               break;
             }
-            p = ember_edit_next(s, p, len);
+            p = ember_next_unit(s, p, len);
             c++;
           }
         }
       }
       out[i] = result;
     }
-    ember_edit_finish(out_validity, nullptr, i, valid, 0);
+    ember_warp_finish(out_validity, nullptr, i, valid, 0);
   }
 }
 
@@ -223,7 +195,7 @@ __device__ int64_t ember_edit(int32_t op, const uint8_t* s, int32_t len, const u
     case EMBER_EDIT_REVERSE: {
       if (out != nullptr) {
         for (int32_t p = 0; p < len;) {
-          const int32_t q = ember_edit_next(s, p, len);
+          const int32_t q = ember_next_unit(s, p, len);
           ember_edit_put(out, len - q, s + p, q - p);
           p = q;
         }
@@ -319,7 +291,7 @@ extern "C" __global__ void ember_str_edit_sizes(int32_t* __restrict__ sizes, uin
       }
       sizes[i] = static_cast<int32_t>(static_cast<uint32_t>(size));
     }
-    ember_edit_finish(out_validity, total, i, valid, size);
+    ember_warp_finish(out_validity, total, i, valid, size);
   }
 }
 
@@ -426,7 +398,7 @@ extern "C" __global__ void ember_str_concat_ws_sizes(int32_t* __restrict__ sizes
       }
       sizes[i] = static_cast<int32_t>(static_cast<uint32_t>(size));
     }
-    ember_edit_finish(out_validity, total, i, i < n, size);
+    ember_warp_finish(out_validity, total, i, i < n, size);
   }
 }
 

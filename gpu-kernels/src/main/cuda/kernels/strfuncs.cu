@@ -22,35 +22,6 @@
 #include "ember.cuh"
 #include "ember_strings.cuh"
 
-// UTF8String.numBytesForFirstByte.
-__device__ __forceinline__ int32_t ember_unit_bytes(uint8_t b) {
-  if (b >= 0xC2 && b <= 0xDF) return 2;
-  if (b >= 0xE0 && b <= 0xEF) return 3;
-  if (b >= 0xF0 && b <= 0xF4) return 4;
-  return 1;
-}
-
-// The byte position after the unit at p (p < end), never past end.
-__device__ __forceinline__ int32_t ember_next_unit(const uint8_t* s, int32_t p, int32_t end) {
-  const int32_t q = p + ember_unit_bytes(s[p]);
-  return q < end ? q : end;
-}
-
-// Adds a warp's sizes to *total (all 32 lanes present) and writes the warp's validity word.
-__device__ __forceinline__ void ember_warp_finish(uint32_t* out_validity, unsigned long long* total, int64_t i,
-                                                  bool valid, uint64_t size) {
-  const uint32_t word = __ballot_sync(0xffffffffu, valid);
-  for (int d = 16; d > 0; d >>= 1) {
-    size += __shfl_down_sync(0xffffffffu, size, d);
-  }
-  if ((threadIdx.x & 31) == 0) {
-    out_validity[i >> 5] = word;
-    if (total != nullptr && size != 0) {
-      atomicAdd(total, static_cast<unsigned long long>(size));
-    }
-  }
-}
-
 // ember_str_length(out, out_validity, offsets, chars, validity, n)
 //   out[i] (int32) = Spark's numChars of row i (the number of units, see above) and bit i valid
 //   where row i is valid; out[i] = 0 and bit i 0 where it is null. Bytes past the row are never
