@@ -144,7 +144,7 @@ public final class FilterProject {
      * Applies {@code work} to each batch of {@code input}, timing it as GPU time; results without rows
      * are closed and skipped when {@code dropEmpty} (a filter that removed every row of a batch).
      */
-    static Iterator<ColumnarBatch> each(Iterator<ColumnarBatch> input, UnaryOperator<ColumnarBatch> work,
+    public static Iterator<ColumnarBatch> each(Iterator<ColumnarBatch> input, UnaryOperator<ColumnarBatch> work,
             boolean dropEmpty, OpMetrics metrics) {
         return new Iterator<>() {
             private ColumnarBatch next;

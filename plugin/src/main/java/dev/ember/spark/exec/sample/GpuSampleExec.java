@@ -10,13 +10,12 @@ import dev.ember.cuda.ops.Compaction;
 import dev.ember.cuda.ops.Gather;
 import dev.ember.spark.EmberRuntime;
 import dev.ember.spark.columnar.GpuColumnVector;
+import dev.ember.spark.exec.FilterProject;
 import dev.ember.spark.exec.GpuExec;
 import dev.ember.spark.exec.GpuUnaryExecBase;
 import dev.ember.spark.exec.OpMetrics;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.SortOrder;
@@ -87,40 +86,8 @@ public final class GpuSampleExec extends GpuUnaryExecBase implements GpuExec {
         return child().executeColumnar().toJavaRDD().mapPartitionsWithIndex((index, it) -> {
             BernoulliCellSampler<Object> sampler = new BernoulliCellSampler<>(lb, ub, false);
             sampler.setSeed(s + index);
-            return sampled(it, sampler, schema, metrics);
+            return FilterProject.each(it, in -> sample(in, sampler, schema), true, metrics);
         }, true).rdd();
-    }
-
-    private static Iterator<ColumnarBatch> sampled(Iterator<ColumnarBatch> input, BernoulliCellSampler<Object> sampler,
-            StructType schema, OpMetrics metrics) {
-        return new Iterator<>() {
-            private ColumnarBatch next;
-
-            @Override
-            public boolean hasNext() {
-                while (next == null && input.hasNext()) {
-                    ColumnarBatch in = input.next();
-                    ColumnarBatch out = metrics.timeGpu(() -> sample(in, sampler, schema));
-                    if (out.numRows() == 0) {
-                        out.close();
-                    } else {
-                        next = out;
-                    }
-                }
-                return next != null;
-            }
-
-            @Override
-            public ColumnarBatch next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                ColumnarBatch out = next;
-                next = null;
-                metrics.outputBatch(out.numRows());
-                return out;
-            }
-        };
     }
 
     /** The rows of {@code batch} (closed here) the sampler keeps, drawing one value per row in order. */
